@@ -1,0 +1,371 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/draftappt/draftappt/internal/fakeslack"
+	"github.com/draftappt/draftappt/internal/sandbox"
+	"github.com/draftappt/draftappt/internal/slackbot"
+)
+
+// The end-to-end tests run the real `draftappt serve` wiring: the real
+// slack-go Socket Mode client over a real websocket to the in-repo fake
+// Slack, and the real myKaarma client over HTTP to the sandbox.
+
+const (
+	mkUser = "svc-user"
+	mkPass = "svc-pass-secret"
+)
+
+// syncBuffer collects the bot's log lines from several goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+type harness struct {
+	t        *testing.T
+	slack    *fakeslack.Server
+	mk       *sandbox.Server
+	logs     *syncBuffer
+	httpBase string
+	cancel   context.CancelFunc
+	done     chan int
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	return addr
+}
+
+func startBot(t *testing.T, env map[string]string) *harness {
+	t.Helper()
+	fs := fakeslack.New(fakeslack.WithPingInterval(500 * time.Millisecond))
+	t.Cleanup(fs.Close)
+	sb := sandbox.New(sandbox.Options{Username: mkUser, Password: mkPass})
+	mkSrv := httptest.NewServer(sb)
+	t.Cleanup(mkSrv.Close)
+	sb.SetPublicURL(mkSrv.URL)
+
+	addr := freeAddr(t)
+	base := map[string]string{
+		"SLACK_APP_TOKEN":   fakeslack.AppToken,
+		"SLACK_BOT_TOKEN":   fakeslack.BotToken,
+		"SLACK_API_URL":     strings.TrimSuffix(fs.APIURL(), "/"), // the bot adds the slash
+		"MYKAARMA_BASE_URL": mkSrv.URL,
+		"MYKAARMA_USERNAME": mkUser,
+		"MYKAARMA_PASSWORD": mkPass,
+		"MYKAARMA_TIMEOUT":  "2s",
+		"DEALER_UUID":       sandbox.DealerUUID,
+		"DEPARTMENT_UUID":   sandbox.DepartmentUUID,
+		"DEALER_TIMEZONE":   "America/Chicago",
+		"HTTP_ADDR":         addr,
+		"LOG_LEVEL":         "debug",
+		"SHUTDOWN_TIMEOUT":  "5s",
+	}
+	for k, v := range env {
+		base[k] = v
+	}
+	for _, k := range allVars {
+		t.Setenv(k, base[k])
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	h := &harness{t: t, slack: fs, mk: sb, logs: &syncBuffer{}, httpBase: "http://" + addr, cancel: cancel, done: make(chan int, 1)}
+	go func() { h.done <- run(ctx, []string{"serve"}, strings.NewReader(""), h.logs, h.logs) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case code := <-h.done:
+			assert.Equal(t, 0, code, "clean shutdown")
+		case <-time.After(10 * time.Second):
+			t.Error("bot did not stop within 10s")
+		}
+		if t.Failed() {
+			t.Logf("bot logs:\n%s", h.logs.String())
+		}
+		assert.NotContains(t, h.logs.String(), mkPass, "a secret reached the logs")
+		assert.NotContains(t, h.logs.String(), fakeslack.BotToken, "a secret reached the logs")
+	})
+	h.waitReady()
+	return h
+}
+
+func (h *harness) ctx() context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	h.t.Cleanup(cancel)
+	return ctx
+}
+
+func (h *harness) readyz() int {
+	resp, err := http.Get(h.httpBase + "/readyz")
+	if err != nil {
+		return 0
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func (h *harness) waitReady() {
+	h.t.Helper()
+	require.NoError(h.t, h.slack.WaitConnected(h.ctx()))
+	require.Eventually(h.t, func() bool { return h.readyz() == http.StatusOK }, 10*time.Second, 20*time.Millisecond, "readyz never became ready")
+}
+
+// openForm runs /draft-appt and returns the modal the user sees.
+func (h *harness) openForm(cmd fakeslack.SlashCommand) fakeslack.View {
+	h.t.Helper()
+	cmd.Command = slackbot.Command
+	ack, err := h.slack.SlashCommand(h.ctx(), cmd)
+	require.NoError(h.t, err)
+	assert.True(h.t, ack.Empty(), "a command that opens the form is acked empty")
+	v, err := h.slack.WaitView(h.ctx(), cmd.UserID)
+	require.NoError(h.t, err)
+	require.Equal(h.t, slackbot.CallbackDraft, v.CallbackID)
+	return v
+}
+
+// validCustomer is a customer the sandbox knows.
+func validValues() fakeslack.Values {
+	return fakeslack.Values{
+		slackbot.BlockCustomer: {slackbot.ActionCustomer: fakeslack.Text(sandbox.CustomerUUID)},
+		slackbot.BlockVIN:      {slackbot.ActionVIN: fakeslack.Text("1HGCM82633A123456")},
+		slackbot.BlockWhen:     {slackbot.ActionWhen: fakeslack.Text("tomorrow 9-10am")},
+		slackbot.BlockServices: {slackbot.ActionServices: fakeslack.Text("OIL, ROTATE")},
+		slackbot.BlockNote:     {slackbot.ActionNote: fakeslack.Text("<!channel> waiting customer")},
+		slackbot.BlockComms:    {slackbot.ActionComms: fakeslack.Checked(slackbot.CommTextReminder)},
+	}
+}
+
+func tomorrowAt(t *testing.T, hour int) string {
+	loc, err := time.LoadLocation("America/Chicago")
+	require.NoError(t, err)
+	d := time.Now().In(loc).AddDate(0, 0, 1)
+	return time.Date(d.Year(), d.Month(), d.Day(), hour, 0, 0, 0, loc).Format("2006-01-02T15:04:05")
+}
+
+func TestE2EHappyPath(t *testing.T) {
+	h := startBot(t, nil)
+	ack, err := h.slack.SlashCommand(h.ctx(), fakeslack.SlashCommand{Command: slackbot.Command, Text: "tomorrow 9am"})
+	require.NoError(t, err)
+	assert.Less(t, ack.Latency, 3*time.Second, "acked inside Slack's deadline")
+	v, err := h.slack.WaitView(h.ctx(), "")
+	require.NoError(t, err)
+	assert.Contains(t, string(v.Raw), `tomorrow 9am`, "the command text prefills When")
+	for _, label := range []string{"Customer", "Vehicle VIN", "When", "End", "Services", "Advisor", "Transport", "Note", "Link expiry"} {
+		assert.Contains(t, string(v.Raw), `"text":"`+label+`"`)
+	}
+
+	ack, err = h.slack.Submit(h.ctx(), "", validValues())
+	require.NoError(t, err)
+	assert.True(t, ack.Empty(), "a valid submission closes the modal: %s", ack.Payload)
+
+	msgs, err := h.slack.WaitMessages(h.ctx(), 2)
+	require.NoError(t, err)
+	parent, reply := msgs[0], msgs[1]
+	assert.Equal(t, fakeslack.KindPost, parent.Kind)
+	assert.Equal(t, fakeslack.DefaultChannelID, parent.Channel)
+	assert.Empty(t, parent.ThreadTS)
+	assert.Contains(t, string(parent.Blocks), "<@"+fakeslack.DefaultUserID+">")
+	assert.Contains(t, string(parent.Blocks), "1HGCM82633A123456")
+	assert.NotContains(t, string(parent.Blocks), "<!channel>", "user text is escaped")
+
+	drafts := h.mk.Drafts()
+	require.Len(t, drafts, 1)
+	d := drafts[0]
+	assert.Equal(t, fakeslack.KindPost, reply.Kind)
+	assert.Equal(t, parent.TS, reply.ThreadTS, "the link is in the parent's thread")
+	assert.Contains(t, reply.Text, d.ShortURL)
+	assert.Contains(t, string(reply.Blocks), "check digit", "the VIN warning is shown")
+
+	assert.Equal(t, tomorrowAt(t, 9), d.Request.AppointmentStartDateTime)
+	assert.Equal(t, tomorrowAt(t, 10), d.Request.AppointmentEndDateTime)
+	assert.Equal(t, sandbox.CustomerUUID, d.Request.CustomerDetails.UUID)
+	assert.Equal(t, "1HGCM82633A123456", d.Request.CustomerDetails.VehicleIdentifiers.VIN)
+	require.Len(t, d.Request.OpCodes, 2)
+	assert.Equal(t, "OIL", d.Request.OpCodes[0].LaborOpCode)
+	require.NotNil(t, d.Request.AppointmentCommunicationPreference)
+	assert.True(t, d.Request.AppointmentCommunicationPreference.TextReminder)
+	assert.False(t, d.Request.AppointmentCommunicationPreference.EmailReminder)
+}
+
+func TestE2EValidationErrors(t *testing.T) {
+	h := startBot(t, nil)
+	tests := []struct {
+		name  string
+		block string
+		edit  func(fakeslack.Values)
+	}{
+		{"UnparseableDate", slackbot.BlockWhen, func(v fakeslack.Values) {
+			v[slackbot.BlockWhen] = map[string]fakeslack.Value{slackbot.ActionWhen: fakeslack.Text("call me back")}
+		}},
+		{"DateInPast", slackbot.BlockWhen, func(v fakeslack.Values) {
+			v[slackbot.BlockWhen] = map[string]fakeslack.Value{slackbot.ActionWhen: fakeslack.Text("yesterday at 9am")}
+		}},
+		{"NoTimeOfDay", slackbot.BlockWhen, func(v fakeslack.Values) {
+			v[slackbot.BlockWhen] = map[string]fakeslack.Value{slackbot.ActionWhen: fakeslack.Text("tomorrow")}
+		}},
+		{"EndBeforeStart", slackbot.BlockEnd, func(v fakeslack.Values) {
+			v[slackbot.BlockEnd] = map[string]fakeslack.Value{slackbot.ActionEnd: fakeslack.Text("8am")}
+		}},
+		{"ExpiryInPast", slackbot.BlockExpiry, func(v fakeslack.Values) {
+			v[slackbot.BlockExpiry] = map[string]fakeslack.Value{slackbot.ActionExpiry: fakeslack.Text("yesterday 5pm")}
+		}},
+		{"ExpiryAfterAppointment", slackbot.BlockExpiry, func(v fakeslack.Values) {
+			v[slackbot.BlockExpiry] = map[string]fakeslack.Value{slackbot.ActionExpiry: fakeslack.Text("in 2 weeks at 5pm")}
+		}},
+		{"VINTooShort", slackbot.BlockVIN, func(v fakeslack.Values) {
+			v[slackbot.BlockVIN] = map[string]fakeslack.Value{slackbot.ActionVIN: fakeslack.Text("1HGCM82633A12345")}
+		}},
+		{"VINWithLetterO", slackbot.BlockVIN, func(v fakeslack.Values) {
+			v[slackbot.BlockVIN] = map[string]fakeslack.Value{slackbot.ActionVIN: fakeslack.Text("1HGCM82633AO23456")}
+		}},
+		{"NoVehicle", slackbot.BlockVIN, func(v fakeslack.Values) { delete(v, slackbot.BlockVIN) }},
+		{"MalformedCustomer", slackbot.BlockCustomer, func(v fakeslack.Values) {
+			v[slackbot.BlockCustomer] = map[string]fakeslack.Value{slackbot.ActionCustomer: fakeslack.Text("jane doe")}
+		}},
+		{"MalformedService", slackbot.BlockServices, func(v fakeslack.Values) {
+			v[slackbot.BlockServices] = map[string]fakeslack.Value{slackbot.ActionServices: fakeslack.Text("OIL, <b>")}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h.t = t
+			user := "U" + strings.ToUpper(tt.name)
+			h.openForm(fakeslack.SlashCommand{UserID: user})
+			vals := validValues()
+			tt.edit(vals)
+			ack, err := h.slack.Submit(h.ctx(), user, vals)
+			require.NoError(t, err)
+			var resp struct {
+				ResponseAction string            `json:"response_action"`
+				Errors         map[string]string `json:"errors"`
+			}
+			require.NoError(t, ack.Decode(&resp))
+			assert.Equal(t, "errors", resp.ResponseAction)
+			assert.Contains(t, resp.Errors, tt.block, "error shown next to the right field: %v", resp.Errors)
+			assert.Len(t, resp.Errors, 1, "%v", resp.Errors)
+			sub, ok := h.slack.LastSubmission()
+			require.True(t, ok)
+			assert.False(t, sub.Closed, "the modal stays open")
+		})
+	}
+	assert.Empty(t, h.mk.Drafts(), "nothing reaches myKaarma")
+	assert.Empty(t, h.slack.Messages(), "nothing is posted")
+}
+
+func TestE2EMyKaarmaError(t *testing.T) {
+	h := startBot(t, nil)
+	h.mk.FailNext(1, sandbox.Fault{Status: http.StatusBadRequest, ContentType: "application/json",
+		Body: `{"statusCode":400,"error":{"errorCode":"INVALID_CUSTOMER","errorDescription":"Customer is not active at this dealer","errorUID":"uid-7781"}}`})
+	h.openForm(fakeslack.SlashCommand{})
+	_, err := h.slack.Submit(h.ctx(), "", validValues())
+	require.NoError(t, err)
+
+	m, err := h.slack.WaitMessage(h.ctx(), func(m fakeslack.Message) bool { return true })
+	require.NoError(t, err)
+	assert.Equal(t, fakeslack.KindEphemeral, m.Kind, "failures are told privately")
+	assert.Equal(t, fakeslack.DefaultUserID, m.To)
+	assert.Contains(t, m.Text, "Customer is not active at this dealer")
+	time.Sleep(200 * time.Millisecond)
+	for _, m := range h.slack.Messages() {
+		assert.NotEqual(t, fakeslack.KindPost, m.Kind, "no success message: %s", m.Text)
+	}
+	assert.Empty(t, h.mk.Drafts())
+	assert.Contains(t, h.logs.String(), "uid-7781", "the errorUID is logged")
+}
+
+func TestE2EMyKaarmaHTMLLoginPage(t *testing.T) {
+	h := startBot(t, nil)
+	h.mk.FailNext(1, sandbox.Fault{Status: http.StatusOK, ContentType: "text/html", Body: "<html><body>Login</body></html>"})
+	h.openForm(fakeslack.SlashCommand{})
+	_, err := h.slack.Submit(h.ctx(), "", validValues())
+	require.NoError(t, err)
+	m, err := h.slack.WaitMessage(h.ctx(), func(m fakeslack.Message) bool { return m.Kind == fakeslack.KindEphemeral })
+	require.NoError(t, err)
+	assert.Contains(t, strings.ToLower(m.Text), "scope")
+}
+
+func TestE2ENotInChannelFallsBackToResponseURL(t *testing.T) {
+	h := startBot(t, nil)
+	h.slack.SetNotInChannel(fakeslack.DefaultChannelID)
+	h.openForm(fakeslack.SlashCommand{})
+	_, err := h.slack.Submit(h.ctx(), "", validValues())
+	require.NoError(t, err)
+	m, err := h.slack.WaitMessage(h.ctx(), func(m fakeslack.Message) bool { return m.Kind == fakeslack.KindResponseURL })
+	require.NoError(t, err)
+	drafts := h.mk.Drafts()
+	require.Len(t, drafts, 1)
+	assert.Contains(t, m.Text, drafts[0].ShortURL, "the user still gets the link")
+	assert.Contains(t, string(m.Blocks), "/invite")
+}
+
+func TestE2EDirectMessage(t *testing.T) {
+	h := startBot(t, nil)
+	dm := "D0DMWITHBOT"
+	h.openForm(fakeslack.SlashCommand{ChannelID: dm, ChannelName: "directmessage"})
+	_, err := h.slack.Submit(h.ctx(), "", validValues())
+	require.NoError(t, err)
+	msgs, err := h.slack.WaitMessages(h.ctx(), 2)
+	require.NoError(t, err)
+	assert.Equal(t, dm, msgs[0].Channel)
+	assert.Equal(t, dm, msgs[1].Channel)
+	assert.Equal(t, msgs[0].TS, msgs[1].ThreadTS)
+}
+
+func TestE2EHelp(t *testing.T) {
+	h := startBot(t, nil)
+	ack, err := h.slack.SlashCommand(h.ctx(), fakeslack.SlashCommand{Command: slackbot.Command, Text: "help"})
+	require.NoError(t, err)
+	var resp struct{ Text, ResponseType string }
+	require.NoError(t, json.Unmarshal(ack.Payload, &resp))
+	assert.Contains(t, resp.Text, slackbot.Command)
+	_, open := h.slack.CurrentView(fakeslack.DefaultUserID)
+	assert.False(t, open, "help opens no form")
+}
+
+func TestE2EReconnectsAfterDisconnect(t *testing.T) {
+	h := startBot(t, nil)
+	before := h.slack.ConnectCount()
+	h.slack.Disconnect("refresh_requested")
+	require.NoError(t, h.slack.WaitConnectCount(h.ctx(), before+1))
+	h.waitReady()
+	h.openForm(fakeslack.SlashCommand{})
+}
+
+func TestE2EHealthz(t *testing.T) {
+	h := startBot(t, nil)
+	resp, err := http.Get(h.httpBase + "/healthz")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, http.StatusOK, h.readyz())
+}

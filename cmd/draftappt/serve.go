@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/draftappt/draftappt/internal/appointment"
+	"github.com/draftappt/draftappt/internal/config"
+	"github.com/draftappt/draftappt/internal/mykaarma"
+	"github.com/draftappt/draftappt/internal/slackbot"
+	"github.com/draftappt/draftappt/internal/telemetry"
+)
+
+func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stdout, "Usage: draftappt serve")
+		fmt.Fprintln(stdout, "Runs the bot over Slack Socket Mode. It is configured only by environment variables:")
+		fmt.Fprintln(stdout)
+		_ = config.Usage(stdout)
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitConfig
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "draftappt serve: unexpected argument %q (configuration comes from the environment; see 'draftappt serve -h')\n", fs.Arg(0))
+		return exitConfig
+	}
+
+	cfg, err := config.Load()
+	if err != nil {
+		fmt.Fprintf(stderr, "draftappt: %v\nRun 'draftappt serve -h' for the list of variables.\n", err)
+		return exitConfig
+	}
+	log := telemetry.NewLogger(stderr, cfg.LogFormat, cfg.Level)
+	if err := serve(ctx, cfg, log); err != nil {
+		log.Error("draftappt stopped", "err", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+// serve wires the bot from a loaded configuration and runs it until ctx
+// ends (SIGTERM/SIGINT) or Slack refuses the credentials.
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	metrics := telemetry.NewMetrics()
+	mk, err := mykaarma.New(mykaarma.Config{
+		BaseURL:    cfg.MyKaarmaBaseURL,
+		Username:   cfg.MyKaarmaUsername.Value(),
+		Password:   cfg.MyKaarmaPassword.Value(),
+		Timeout:    cfg.MyKaarmaTimeout,
+		UserAgent:  "draftappt/" + version,
+		HTTPClient: &http.Client{Transport: metrics.InstrumentMyKaarma(nil)},
+	})
+	if err != nil {
+		return fmt.Errorf("mykaarma client: %w", err)
+	}
+	store := appointment.Store{
+		DealerUUID: cfg.DealerUUID,
+		Location:   cfg.Location,
+		Hours:      cfg.Hours,
+		Order:      cfg.Order,
+	}
+	slackOpts := slackbot.Options{
+		AppToken: cfg.SlackAppToken.Value(),
+		BotToken: cfg.SlackBotToken.Value(),
+		APIURL:   cfg.SlackAPIURL,
+		Debug:    cfg.Level <= slog.LevelDebug,
+	}
+	api := slackbot.NewAPI(slackOpts, log)
+	announcer := slackbot.NewAnnouncer(api, nil, metrics, log)
+	pipeline := appointment.NewPipeline(appointment.PipelineConfig{
+		Creator: mykaarma.NewDraftCreator(mk), Announcer: announcer, Log: log, Observer: metrics,
+	})
+	bot := slackbot.New(slackOpts, slackbot.Deps{
+		API: api, Pipeline: pipeline, Store: store, Announcer: announcer, Metrics: metrics, Log: log,
+	})
+
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", metrics.Handler())
+	mux.Handle("/", telemetry.Handler(bot.Ready))
+	srv := telemetry.NewServer(cfg.HTTPAddr, mux)
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("health server stopped", "err", err)
+		}
+	}()
+	log.Info("draftappt starting", "version", version, "http_addr", ln.Addr().String(),
+		"dealer", cfg.DealerUUID, "timezone", cfg.DealerTimezone, "mykaarma", cfg.MyKaarmaBaseURL)
+
+	runErr := bot.Run(ctx)
+
+	// Stop taking work, let in-flight submissions finish, then close.
+	drainCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := bot.Drain(drainCtx); err != nil {
+		log.Warn("shutdown before every submission finished", "err", err)
+	}
+	shutCtx, cancel2 := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel2()
+	_ = srv.Shutdown(shutCtx)
+	if runErr != nil {
+		return runErr
+	}
+	log.Info("draftappt stopped cleanly")
+	return nil
+}

@@ -1,0 +1,187 @@
+package appointment
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/draftappt/draftappt/internal/dates"
+)
+
+// Store is what validation needs to know about the dealership.
+type Store struct {
+	Name       string
+	DealerUUID string
+	Location   *time.Location
+	Hours      dates.Hours
+	Order      dates.DateOrder
+}
+
+func (s Store) dateOptions() dates.Options {
+	return dates.Options{Location: s.Location, Order: s.Order}
+}
+
+// Validate checks a form against the rules and turns it into a Request. All
+// problems are reported at once as FieldErrors, so the user fixes them in one
+// go. now is the current instant; it is read in the store's time zone.
+func Validate(store Store, f Form, now time.Time) (Request, error) {
+	errs := FieldErrors{}
+	req := Request{
+		DealerUUID:   store.DealerUUID,
+		CustomerName: strings.TrimSpace(f.CustomerName),
+		Comms:        f.Comms,
+	}
+
+	req.CustomerUUID = checkID(errs, FieldCustomer, f.CustomerUUID, true, "Pick or enter the customer")
+
+	vin := NormalizeVIN(f.VIN)
+	switch {
+	case vin == "":
+	case len(vin) != 17:
+		errs[FieldVIN] = fmt.Sprintf("A VIN has 17 characters; this one has %d.", utf8.RuneCountInString(vin))
+	case !ValidVINSyntax(vin):
+		errs[FieldVIN] = "A VIN uses only digits and letters, never I, O or Q."
+	default:
+		req.Vehicle.VIN = vin
+		if !VINCheckDigitOK(vin) {
+			req.Warnings = append(req.Warnings, fmt.Sprintf("VIN %s fails the check digit; double-check it with the customer.", vin))
+		}
+	}
+	req.Vehicle.UUID = checkID(errs, FieldVehicleUUID, f.VehicleUUID, false, "")
+	if strings.TrimSpace(f.VIN) == "" && strings.TrimSpace(f.VehicleUUID) == "" {
+		errs[FieldVIN] = "Enter the vehicle's VIN (or its myKaarma vehicle id)."
+	}
+
+	opts := store.dateOptions()
+	if strings.TrimSpace(f.When) == "" {
+		errs[FieldWhen] = "Say when, e.g. 'tomorrow 9am'."
+	} else if r, err := dates.Parse(f.When, now, opts); err != nil {
+		errs[FieldWhen] = dateMessage(err)
+	} else {
+		req.Start, req.End = r.Start, r.End
+	}
+	if strings.TrimSpace(f.End) != "" && !req.Start.IsZero() {
+		if r, err := dates.ParseEnd(f.End, req.Start, opts); err != nil {
+			errs[FieldEnd] = dateMessage(err)
+		} else {
+			req.End = r
+		}
+	}
+	if strings.TrimSpace(f.Expiry) != "" {
+		exp, err := dates.ParseExpiry(f.Expiry, now, opts)
+		switch {
+		case err != nil:
+			errs[FieldExpiry] = dateMessage(err)
+		case !req.Start.IsZero() && exp.After(req.Start):
+			errs[FieldExpiry] = fmt.Sprintf("The link would expire after the appointment (%s); pick an earlier time.",
+				dates.Preview(dates.Reading{Start: req.Start}))
+		default:
+			req.Expiry = exp
+		}
+	}
+	if !req.Start.IsZero() && !store.Hours.Contains(req.Start, req.End) {
+		req.Warnings = append(req.Warnings, fmt.Sprintf("%s is outside business hours (%s).",
+			dates.Preview(dates.Reading{Start: req.Start, End: req.End}), store.Hours))
+	}
+
+	req.Services = parseServices(errs, f.Services)
+	req.AdvisorUUID = checkID(errs, FieldAdvisor, f.AdvisorUUID, false, "")
+	req.TransportUUID = checkID(errs, FieldTransport, f.TransportUUID, false, "")
+
+	note := strings.TrimSpace(f.Note)
+	switch {
+	case utf8.RuneCountInString(note) > MaxNoteLength:
+		errs[FieldNote] = fmt.Sprintf("Keep the note under %d characters.", MaxNoteLength)
+	case strings.ContainsFunc(note, isBadControl):
+		errs[FieldNote] = "The note contains characters that cannot be sent."
+	default:
+		req.Note = note
+	}
+
+	if len(errs) > 0 {
+		return Request{}, errs
+	}
+	return req, nil
+}
+
+func dateMessage(err error) string {
+	var de *dates.Error
+	if errors.As(err, &de) {
+		return de.Message
+	}
+	return "That date could not be read; try e.g. 'tomorrow 9am'."
+}
+
+// checkID validates an opaque myKaarma id: myKaarma publishes no format, so
+// accept what ids look like in practice (letters, digits, - and _) and refuse
+// what cannot be one (spaces, slashes, overlong pastes).
+func checkID(errs FieldErrors, field Field, raw string, required bool, missing string) string {
+	id := strings.TrimSpace(raw)
+	if id == "" {
+		if required {
+			errs[field] = missing + "."
+		}
+		return ""
+	}
+	if len(id) > MaxIDLength {
+		errs[field] = fmt.Sprintf("That is too long for a myKaarma id (at most %d characters).", MaxIDLength)
+		return ""
+	}
+	for _, r := range id {
+		if !(r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_')) {
+			errs[field] = "A myKaarma id has only letters, digits, - and _; check what was pasted."
+			return ""
+		}
+	}
+	return id
+}
+
+// parseServices reads comma-separated laborOpCodes, dropping blanks and
+// repeats so a stray comma does not become an empty service.
+func parseServices(errs FieldErrors, raw string) []Service {
+	var out []Service
+	seen := map[string]bool{}
+	for _, part := range strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == '\n' || r == ';' }) {
+		code := strings.TrimSpace(part)
+		if code == "" {
+			continue
+		}
+		if utf8.RuneCountInString(code) > MaxServiceLength {
+			errs[FieldServices] = fmt.Sprintf("%q is too long for a service code (at most %d characters).", truncate(code, 20), MaxServiceLength)
+			return nil
+		}
+		if strings.ContainsFunc(code, func(r rune) bool { return !validCodeRune(r) }) {
+			errs[FieldServices] = fmt.Sprintf("%q is not a service code; separate codes with commas, e.g. OIL, ROTATE.", truncate(code, 20))
+			return nil
+		}
+		key := strings.ToUpper(code)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, Service{LaborOpCode: code})
+	}
+	if len(out) > MaxServices {
+		errs[FieldServices] = fmt.Sprintf("At most %d services per draft.", MaxServices)
+		return nil
+	}
+	return out
+}
+
+func validCodeRune(r rune) bool {
+	return r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune(" _-./#&+", r))
+}
+
+func isBadControl(r rune) bool {
+	return unicode.IsControl(r) && r != '\n' && r != '\t'
+}
+
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}

@@ -1,0 +1,359 @@
+package slackbot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/draftappt/draftappt/internal/appointment"
+	"github.com/draftappt/draftappt/internal/telemetry"
+)
+
+// webTimeout bounds one Slack Web API call made while handling an envelope.
+const webTimeout = 10 * time.Second
+
+// Options configures the Slack side.
+type Options struct {
+	AppToken string // xapp-…
+	BotToken string // xoxb-…
+	APIURL   string // ends with "/"
+	Debug    bool   // slack-go's own debug logging, bridged into slog
+	// PingInterval is how long the client waits for a server ping before it
+	// reconnects; zero keeps slack-go's 30 s.
+	PingInterval time.Duration
+}
+
+// NewAPI builds the Web API client both the bot and the announcer use.
+func NewAPI(o Options, log *slog.Logger) *slack.Client {
+	return slack.New(o.BotToken,
+		slack.OptionAppLevelToken(o.AppToken),
+		slack.OptionAPIURL(o.APIURL),
+		slack.OptionDebug(o.Debug),
+		slack.OptionLog(logBridge{log: log.With("component", "slack-go")}),
+	)
+}
+
+// Deps are the collaborators a Bot needs.
+type Deps struct {
+	API       *slack.Client
+	Pipeline  *appointment.Pipeline
+	Store     appointment.Store
+	Announcer *Announcer // also sends private notes when something fails before a submission exists
+	Metrics   *telemetry.Metrics
+	Log       *slog.Logger
+}
+
+// Bot receives Socket Mode envelopes and turns them into modals and
+// submissions.
+type Bot struct {
+	api      *slack.Client
+	opts     Options
+	pipeline *appointment.Pipeline
+	store    appointment.Store
+	notifier *Announcer
+	metrics  *telemetry.Metrics
+	log      *slog.Logger
+
+	ready    atomic.Bool
+	inflight sync.WaitGroup
+	previews previewGate
+}
+
+// New wires a Bot.
+func New(opts Options, d Deps) *Bot {
+	return &Bot{api: d.API, opts: opts, pipeline: d.Pipeline, store: d.Store, notifier: d.Announcer, metrics: d.Metrics, log: d.Log}
+}
+
+// Ready reports whether the Socket Mode connection is up.
+func (b *Bot) Ready() bool { return b.ready.Load() }
+
+// ErrFatalAuth means Slack refused the tokens; retrying will not help.
+var ErrFatalAuth = errors.New("slack refused the bot's credentials")
+
+// Run checks the bot token, then holds the Socket Mode connection and
+// handles envelopes until ctx ends or Slack refuses the credentials. Handlers
+// still running when it returns are waited for by Drain.
+func (b *Bot) Run(ctx context.Context) error {
+	authCtx, cancel := context.WithTimeout(ctx, webTimeout)
+	who, err := b.api.AuthTestContext(authCtx)
+	cancel()
+	if err != nil {
+		if isAuthError(err) {
+			return fmt.Errorf("%w: auth.test: %s (check SLACK_BOT_TOKEN)", ErrFatalAuth, slackError(err))
+		}
+		return fmt.Errorf("auth.test: %w", err)
+	}
+	b.log.Info("slack bot token accepted", "team", who.Team, "bot_user", who.UserID)
+
+	opts := []socketmode.Option{
+		socketmode.OptionDebug(b.opts.Debug),
+		socketmode.OptionLog(logBridge{log: b.log.With("component", "socketmode")}),
+	}
+	if b.opts.PingInterval > 0 {
+		opts = append(opts, socketmode.OptionPingInterval(b.opts.PingInterval))
+	}
+	sm := socketmode.New(b.api, opts...)
+
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- sm.RunContext(runCtx) }()
+
+	for {
+		select {
+		case err := <-errc:
+			b.ready.Store(false)
+			if ctx.Err() != nil {
+				return nil
+			}
+			if isAuthError(err) {
+				return fmt.Errorf("%w: socket mode: %s (check SLACK_APP_TOKEN)", ErrFatalAuth, err)
+			}
+			return fmt.Errorf("socket mode: %w", err)
+		case ev := <-sm.Events:
+			// Never block here: slack-go reads pings through this loop's
+			// progress, and a stalled loop looks like a dead connection.
+			b.dispatch(runCtx, sm, ev)
+		}
+	}
+}
+
+// Drain waits for in-flight submissions, at most until ctx ends.
+func (b *Bot) Drain(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { b.inflight.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("in-flight submissions did not finish: %w", ctx.Err())
+	}
+}
+
+func (b *Bot) dispatch(ctx context.Context, sm *socketmode.Client, ev socketmode.Event) {
+	switch ev.Type {
+	case socketmode.EventTypeConnecting:
+		b.log.Info("connecting to slack")
+	case socketmode.EventTypeConnected:
+		b.ready.Store(true)
+		if c, ok := ev.Data.(*socketmode.ConnectedEvent); ok && c.ConnectionCount > 0 {
+			b.metrics.Reconnect()
+		}
+		b.log.Info("socket mode connected")
+	case socketmode.EventTypeHello:
+		b.ready.Store(true)
+	case socketmode.EventTypeDisconnect:
+		b.ready.Store(false)
+		b.log.Info("slack asked to reconnect")
+	case socketmode.EventTypeConnectionError, socketmode.EventTypeIncomingError:
+		b.ready.Store(false)
+		b.log.Warn("socket mode connection problem", "err", errorOf(ev.Data))
+	case socketmode.EventTypeInvalidAuth:
+		b.ready.Store(false)
+		b.log.Error("slack refused the app-level token", "err", errorOf(ev.Data))
+	case socketmode.EventTypeErrorBadMessage, socketmode.EventTypeErrorWriteFailed:
+		b.log.Warn("socket mode message problem", "type", ev.Type, "err", errorOf(ev.Data))
+	case socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive, socketmode.EventTypeEventsAPI:
+		if ev.Request == nil {
+			return
+		}
+		env := &envelope{sm: sm, req: ev.Request, typ: string(ev.Type), received: time.Now(), metrics: b.metrics,
+			log: b.log.With("envelope", ev.Request.EnvelopeID, "type", ev.Type)}
+		go b.handle(ctx, env, ev)
+	}
+}
+
+// envelope acks exactly once, however a handler ends.
+type envelope struct {
+	sm       *socketmode.Client
+	req      *socketmode.Request
+	typ      string
+	received time.Time
+	metrics  *telemetry.Metrics
+	log      *slog.Logger
+	once     sync.Once
+}
+
+func (e *envelope) ack(payload any) {
+	e.once.Do(func() {
+		err := e.sm.Ack(*e.req, payload)
+		e.metrics.Envelope(e.typ, time.Since(e.received))
+		if err != nil {
+			e.log.Error("ack failed", "err", err)
+		}
+	})
+}
+
+// handle runs one envelope with panic recovery: a bad payload must cost one
+// request, never the process.
+func (b *Bot) handle(ctx context.Context, env *envelope, ev socketmode.Event) {
+	var who appointment.Requester
+	defer func() {
+		if r := recover(); r != nil {
+			env.log.Error("handler panicked", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			env.ack(nil)
+			if who.UserID != "" {
+				nctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), webTimeout)
+				defer cancel()
+				_ = b.notifier.Notify(nctx, who, "Sorry, something went wrong on our side handling that. Please try again.")
+			}
+		}
+	}()
+
+	switch ev.Type {
+	case socketmode.EventTypeSlashCommand:
+		cmd, ok := ev.Data.(slack.SlashCommand)
+		if !ok {
+			env.log.Warn("slash command payload not understood")
+			env.ack(nil)
+			return
+		}
+		who = appointment.Requester{UserID: cmd.UserID, UserName: cmd.UserName, TeamID: cmd.TeamID, ChannelID: cmd.ChannelID, ResponseURL: cmd.ResponseURL}
+		b.onSlashCommand(ctx, env, cmd)
+	case socketmode.EventTypeInteractive:
+		cb, ok := ev.Data.(slack.InteractionCallback)
+		if !ok {
+			env.log.Warn("interaction payload not understood")
+			env.ack(nil)
+			return
+		}
+		who = appointment.Requester{UserID: cb.User.ID, TeamID: cb.Team.ID, ChannelID: cb.Channel.ID}
+		if m, err := decodeMetadata(cb.View.PrivateMetadata); err == nil {
+			who.ChannelID, who.ResponseURL = m.ChannelID, m.ResponseURL
+		}
+		b.onInteraction(ctx, env, cb)
+	default:
+		// No events are subscribed yet; ack so Slack does not retry.
+		env.ack(nil)
+	}
+}
+
+func (b *Bot) onSlashCommand(ctx context.Context, env *envelope, cmd slack.SlashCommand) {
+	log := env.log.With("user", cmd.UserID, "channel", cmd.ChannelID)
+	text := strings.TrimSpace(cmd.Text)
+	if strings.EqualFold(text, "help") || text == "?" {
+		b.metrics.Command("help")
+		env.ack(map[string]any{"response_type": "ephemeral", "text": helpText()})
+		return
+	}
+	b.metrics.Command("open")
+	env.ack(nil)
+
+	content := prefill(text, b.store, b.pipeline.Now())
+	meta := metadata{ChannelID: cmd.ChannelID, UserID: cmd.UserID, TeamID: cmd.TeamID, ResponseURL: cmd.ResponseURL}
+	// The trigger expires 3 s after Slack sent it: open the modal before
+	// anything slow.
+	octx, cancel := context.WithTimeout(ctx, webTimeout)
+	defer cancel()
+	if _, err := b.api.OpenViewContext(octx, cmd.TriggerID, buildModal(content, meta)); err != nil {
+		log.Error("could not open the draft form", "err", err, "slack_error", slackError(err))
+		b.metrics.SlackError("views.open", slackError(err))
+		who := appointment.Requester{UserID: cmd.UserID, ChannelID: cmd.ChannelID, ResponseURL: cmd.ResponseURL}
+		_ = b.notifier.Notify(context.WithoutCancel(octx), who, "Sorry, I couldn't open the draft form ("+escape(slackError(err))+"). Please run "+Command+" again.")
+		return
+	}
+	log.Info("draft form opened")
+}
+
+func (b *Bot) onInteraction(ctx context.Context, env *envelope, cb slack.InteractionCallback) {
+	switch cb.Type {
+	case slack.InteractionTypeViewSubmission:
+		if cb.View.CallbackID != CallbackDraft {
+			env.ack(nil)
+			return
+		}
+		b.onSubmit(ctx, env, cb)
+	case slack.InteractionTypeBlockActions:
+		if cb.View.CallbackID == CallbackDraft && len(cb.ActionCallback.BlockActions) > 0 {
+			if a := cb.ActionCallback.BlockActions[0]; previewActions[a.ActionID] {
+				b.onPreview(ctx, env, cb, a.ActionTs)
+				return
+			}
+		}
+		env.ack(nil)
+	default:
+		env.ack(nil)
+	}
+}
+
+func (b *Bot) onSubmit(ctx context.Context, env *envelope, cb slack.InteractionCallback) {
+	log := env.log.With("user", cb.User.ID, "view", cb.View.ID)
+	meta, err := decodeMetadata(cb.View.PrivateMetadata)
+	if err != nil || meta.ChannelID == "" {
+		// Without a channel the result could only go to a DM; say so rather
+		// than guess.
+		log.Warn("submission without usable metadata", "err", err)
+	}
+	who := appointment.Requester{
+		UserID: cb.User.ID, UserName: cb.User.Name, TeamID: cb.Team.ID,
+		ChannelID: meta.ChannelID, ThreadTS: meta.ThreadTS, ResponseURL: meta.ResponseURL,
+	}
+	if who.ChannelID == "" {
+		who.ChannelID = cb.User.ID // chat.postMessage to a user id opens the DM
+	}
+	sub, err := b.pipeline.Prepare(env.req.EnvelopeID, b.store, formFromState(cb.View.State), who)
+	if fe, ok := appointment.AsFieldErrors(err); ok {
+		log.Info("form has errors", "fields", len(fe))
+		b.metrics.Submission("invalid")
+		env.ack(submissionErrors(fe))
+		return
+	}
+	if err != nil {
+		log.Error("could not prepare submission", "err", err)
+		b.metrics.Submission("error")
+		env.ack(submissionErrors(appointment.FieldErrors{appointment.FieldWhen: appointment.UserMessage(err)}))
+		return
+	}
+	env.ack(nil) // closes the modal
+	b.metrics.Submission("accepted")
+	log.Info("submission accepted", "start", sub.Request.Start.Format(time.RFC3339))
+
+	b.inflight.Add(1)
+	go func() {
+		defer b.inflight.Done()
+		defer func() {
+			if r := recover(); r != nil {
+				log.Error("submission panicked", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			}
+		}()
+		_, _ = b.pipeline.Process(context.WithoutCancel(ctx), sub)
+	}()
+}
+
+func isAuthError(err error) bool {
+	switch slackError(err) {
+	case "invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired", "not_allowed_token_type", "missing_scope":
+		return true
+	}
+	return err != nil && strings.Contains(err.Error(), "invalid_auth")
+}
+
+func errorOf(data any) string {
+	switch d := data.(type) {
+	case error:
+		return d.Error()
+	case nil:
+		return ""
+	default:
+		b, _ := json.Marshal(d)
+		return string(b)
+	}
+}
+
+// logBridge sends slack-go's log lines to slog.
+type logBridge struct{ log *slog.Logger }
+
+func (l logBridge) Output(_ int, s string) error {
+	l.log.Debug(strings.TrimSpace(s))
+	return nil
+}

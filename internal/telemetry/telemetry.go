@@ -1,0 +1,54 @@
+// Package telemetry owns what operators see of the running bot: structured
+// logs (log/slog) and the HTTP listener with /healthz and /readyz. It holds no
+// business logic and imports no Slack code; callers hand it a readiness
+// function.
+package telemetry
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// NewLogger builds the process logger: JSON by default, text for people.
+func NewLogger(w io.Writer, format string, level slog.Leveler) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// Handler serves /healthz (the process is alive) and /readyz (200 only
+// while ready reports true, i.e. the Socket Mode connection is up).
+func Handler(ready func() bool) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if ready == nil || !ready() {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = io.WriteString(w, "not ready: slack socket mode is not connected\n")
+			return
+		}
+		_, _ = io.WriteString(w, "ready\n")
+	})
+	return mux
+}
+
+// NewServer wraps h with timeouts, so a slow or hostile client cannot hold
+// connections open.
+func NewServer(addr string, h http.Handler) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+		IdleTimeout:       60 * time.Second,
+	}
+}
