@@ -68,10 +68,10 @@ type Config struct {
 	ShutdownTimeout time.Duration `envconfig:"SHUTDOWN_TIMEOUT" default:"20s" desc:"how long in-flight submissions may finish after SIGTERM"`
 
 	// Derived by Load; not read from the environment.
-	Location *time.Location   `ignored:"true"`
-	Hours    dates.Hours      `ignored:"true"`
-	Order    dates.DateOrder  `ignored:"true"`
-	Level    slog.Level       `ignored:"true"`
+	Location *time.Location  `ignored:"true"`
+	Hours    dates.Hours     `ignored:"true"`
+	Order    dates.DateOrder `ignored:"true"`
+	Level    slog.Level      `ignored:"true"`
 }
 
 // Error lists every problem found in the environment. Its message never

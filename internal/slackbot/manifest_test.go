@@ -3,10 +3,10 @@ package slackbot_test
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
-	"strings"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -98,8 +98,10 @@ type negLookahead struct {
 	neg, rest *regexp.Regexp
 }
 
-func (n negLookahead) MatchString(s string) bool { return !n.neg.MatchString(s) && n.rest.MatchString(s) }
-func (n negLookahead) String() string            { return n.pattern }
+func (n negLookahead) MatchString(s string) bool {
+	return !n.neg.MatchString(s) && n.rest.MatchString(s)
+}
+func (n negLookahead) String() string { return n.pattern }
 
 func TestLookaheadRegexp(t *testing.T) {
 	re, err := lookaheadRegexp(`^(?![\.\-])([-a-z0-9\.])+([a-z0-9])$`)
