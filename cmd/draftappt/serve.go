@@ -87,7 +87,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		API: api, Pipeline: pipeline, Store: store, Announcer: announcer, Metrics: metrics, Log: log,
 	})
 
-	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("listen on HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
 	}

@@ -84,16 +84,9 @@ var ErrFatalAuth = errors.New("slack refused the bot's credentials")
 // handles envelopes until ctx ends or Slack refuses the credentials. Handlers
 // still running when it returns are waited for by Drain.
 func (b *Bot) Run(ctx context.Context) error {
-	authCtx, cancel := context.WithTimeout(ctx, webTimeout)
-	who, err := b.api.AuthTestContext(authCtx)
-	cancel()
-	if err != nil {
-		if isAuthError(err) {
-			return fmt.Errorf("%w: auth.test: %s (check SLACK_BOT_TOKEN)", ErrFatalAuth, slackError(err))
-		}
-		return fmt.Errorf("auth.test: %w", err)
+	if err := b.checkToken(ctx); err != nil {
+		return err
 	}
-	b.log.Info("slack bot token accepted", "team", who.Team, "bot_user", who.UserID)
 
 	opts := []socketmode.Option{
 		socketmode.OptionDebug(b.opts.Debug),
@@ -117,7 +110,7 @@ func (b *Bot) Run(ctx context.Context) error {
 				return nil
 			}
 			if isAuthError(err) {
-				return fmt.Errorf("%w: socket mode: %s (check SLACK_APP_TOKEN)", ErrFatalAuth, err)
+				return fmt.Errorf("%w: socket mode (check SLACK_APP_TOKEN): %w", ErrFatalAuth, err)
 			}
 			return fmt.Errorf("socket mode: %w", err)
 		case ev := <-sm.Events:
@@ -125,6 +118,32 @@ func (b *Bot) Run(ctx context.Context) error {
 			// progress, and a stalled loop looks like a dead connection.
 			b.dispatch(runCtx, sm, ev)
 		}
+	}
+}
+
+// checkToken calls auth.test until Slack answers. A refused token is fatal
+// (retrying cannot help, and an orchestrator should alert); a network or
+// Slack outage is waited out with backoff, since the bot is merely not ready.
+func (b *Bot) checkToken(ctx context.Context) error {
+	delay := time.Second
+	for {
+		actx, cancel := context.WithTimeout(ctx, webTimeout)
+		who, err := b.api.AuthTestContext(actx)
+		cancel()
+		if err == nil {
+			b.log.Info("slack bot token accepted", "team", who.Team, "bot_user", who.UserID)
+			return nil
+		}
+		if isAuthError(err) {
+			return fmt.Errorf("%w: auth.test: %s (check SLACK_BOT_TOKEN)", ErrFatalAuth, slackError(err))
+		}
+		b.log.Warn("slack is not reachable yet; retrying", "err", err, "retry_in", delay)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(delay):
+		}
+		delay = min(delay*2, time.Minute)
 	}
 }
 
