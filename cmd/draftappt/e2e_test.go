@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/draftappt/draftappt/internal/dates"
 	"github.com/draftappt/draftappt/internal/fakeslack"
 	"github.com/draftappt/draftappt/internal/sandbox"
 	"github.com/draftappt/draftappt/internal/slackbot"
@@ -395,4 +396,76 @@ func TestE2EHealthz(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Equal(t, http.StatusOK, h.readyz())
+}
+
+func chicagoNow(t *testing.T) time.Time {
+	loc, err := time.LoadLocation("America/Chicago")
+	require.NoError(t, err)
+	return time.Now().In(loc)
+}
+
+// previewOf is the preview line the form should show for a reading.
+func previewOf(t *testing.T, startHour, endHour int) string {
+	d := chicagoNow(t).AddDate(0, 0, 1)
+	start := time.Date(d.Year(), d.Month(), d.Day(), startHour, 0, 0, 0, d.Location())
+	end := time.Date(d.Year(), d.Month(), d.Day(), endHour, 0, 0, 0, d.Location())
+	return dates.Preview(dates.Reading{Start: start, End: end})
+}
+
+func TestE2ELivePreview(t *testing.T) {
+	h := startBot(t, map[string]string{"DEALER_HOURS": "mon-sat 07:00-18:00"})
+	h.openForm(fakeslack.SlashCommand{})
+	typed := fakeslack.Values{slackbot.BlockCustomer: {slackbot.ActionCustomer: fakeslack.Text(sandbox.CustomerUUID)}}
+
+	waitPreview := func(want string) fakeslack.View {
+		t.Helper()
+		v, err := h.slack.WaitViewFunc(h.ctx(), "", func(v fakeslack.View) bool { return strings.Contains(blocksText(t, v.Raw), want) })
+		require.NoError(t, err, "preview %q never shown", want)
+		return v
+	}
+
+	_, err := h.slack.BlockAction(h.ctx(), "", slackbot.BlockWhen, slackbot.ActionWhen, fakeslack.Text("tomorrow 9-10am"), typed)
+	require.NoError(t, err)
+	v := waitPreview(previewOf(t, 9, 10))
+	assert.Contains(t, string(v.Raw), sandbox.CustomerUUID, "what the user typed elsewhere survives the update")
+
+	_, err = h.slack.BlockAction(h.ctx(), "", slackbot.BlockWhen, slackbot.ActionWhen, fakeslack.Text("tomorrow at noon for 2 hours"), typed)
+	require.NoError(t, err)
+	waitPreview(previewOf(t, 12, 14))
+
+	_, err = h.slack.BlockAction(h.ctx(), "", slackbot.BlockWhen, slackbot.ActionWhen, fakeslack.Text("call me back"), typed)
+	require.NoError(t, err)
+	waitPreview("⚠️")
+
+	// Fast typing: many actions in a row; the preview settles on the last one.
+	phrase := "tomorrow 3-4pm"
+	for i := 1; i <= len(phrase); i++ {
+		_, err = h.slack.BlockAction(h.ctx(), "", slackbot.BlockWhen, slackbot.ActionWhen, fakeslack.Text(phrase[:i]), typed)
+		require.NoError(t, err)
+	}
+	waitPreview(previewOf(t, 15, 16))
+
+	// End and expiry fields preview too.
+	_, err = h.slack.BlockAction(h.ctx(), "", slackbot.BlockEnd, slackbot.ActionEnd, fakeslack.Text("90 min"), typed)
+	require.NoError(t, err)
+	waitPreview("Ends ")
+	_, err = h.slack.BlockAction(h.ctx(), "", slackbot.BlockExpiry, slackbot.ActionExpiry, fakeslack.Text("yesterday 5pm"), typed)
+	require.NoError(t, err)
+	waitPreview("past")
+
+	for _, m := range h.slack.Messages() {
+		t.Errorf("a preview must not post messages: %+v", m)
+	}
+	assert.Empty(t, h.mk.Drafts())
+}
+
+func TestE2EPreviewWarnsOutsideBusinessHours(t *testing.T) {
+	h := startBot(t, map[string]string{"DEALER_HOURS": "mon-fri 10:00-11:00"})
+	h.openForm(fakeslack.SlashCommand{})
+	_, err := h.slack.BlockAction(h.ctx(), "", slackbot.BlockWhen, slackbot.ActionWhen, fakeslack.Text("tomorrow at 4pm"), nil)
+	require.NoError(t, err)
+	_, err = h.slack.WaitViewFunc(h.ctx(), "", func(v fakeslack.View) bool {
+		return strings.Contains(blocksText(t, v.Raw), "outside business hours")
+	})
+	require.NoError(t, err)
 }

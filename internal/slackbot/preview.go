@@ -100,6 +100,13 @@ func (g *previewGate) admit(viewID, actionTS string) bool {
 	return true
 }
 
+// newest reports whether actionTS is still the newest action seen for the view.
+func (g *previewGate) newestFor(viewID, actionTS string) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.newest[viewID] == actionTS
+}
+
 func compareTS(a, b string) int {
 	if len(a) != len(b) {
 		return len(a) - len(b)
@@ -121,7 +128,15 @@ func (b *Bot) onPreview(ctx context.Context, env *envelope, cb slack.Interaction
 	content := modalContent{Form: form, Previews: previews(b.store, form, b.pipeline.Now())}
 	uctx, cancel := context.WithTimeout(ctx, webTimeout)
 	defer cancel()
-	_, err := b.api.UpdateViewContext(uctx, buildModal(content, meta), "", cb.View.Hash, cb.View.ID)
+	view := buildModal(content, meta)
+	_, err := b.api.UpdateViewContext(uctx, view, "", cb.View.Hash, cb.View.ID)
+	if slackError(err) == "hash_conflict" && b.previews.newestFor(cb.View.ID, actionTS) {
+		// Another update landed since this action's view was sent, but this
+		// action is still the newest: without a retry the preview would
+		// describe an older phrase. Inputs survive the update, so replacing
+		// without the hash loses nothing the user typed.
+		_, err = b.api.UpdateViewContext(uctx, view, "", "", cb.View.ID)
+	}
 	switch code := slackError(err); {
 	case err == nil:
 	case code == "hash_conflict" || code == "not_found":
