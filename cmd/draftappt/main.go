@@ -39,6 +39,8 @@ func commands() []command {
 	return []command{
 		{"serve", "run the bot (the default)", runServe},
 		{"parse", "show how a date phrase is read: draftappt parse [--now T] [--tz Z] PHRASE", runParse},
+		{"sandbox", "run a local myKaarma stand-in with seeded data", runSandbox},
+		{"demo", "play a whole Slack session offline and print what a user would see", runDemo},
 		{"version", "print the version", runVersion},
 	}
 }

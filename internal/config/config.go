@@ -265,3 +265,25 @@ func LoadDateSettings() (DateSettings, error) {
 	s.Order = o
 	return s, nil
 }
+
+// SandboxConfig configures `draftappt sandbox`, the local myKaarma stand-in.
+type SandboxConfig struct {
+	Addr      string `envconfig:"SANDBOX_ADDR" default:":8090" desc:"listen address of the sandbox"`
+	Username  string `envconfig:"SANDBOX_USERNAME" default:"sandbox" desc:"Basic-auth username the sandbox accepts"`
+	Password  Secret `envconfig:"SANDBOX_PASSWORD" default:"sandbox" desc:"Basic-auth password the sandbox accepts"`
+	PublicURL string `envconfig:"SANDBOX_PUBLIC_URL" desc:"base URL of the short links it returns (default: http://localhost:PORT)"`
+}
+
+// LoadSandbox reads the sandbox's variables.
+func LoadSandbox() (SandboxConfig, error) {
+	var s SandboxConfig
+	if err := envconfig.Process("", &s); err != nil {
+		return s, &Error{Problems: []string{"sandbox: " + err.Error()}}
+	}
+	if s.PublicURL != "" {
+		if err := checkURL(s.PublicURL); err != nil {
+			return s, &Error{Problems: []string{"SANDBOX_PUBLIC_URL " + err.Error()}}
+		}
+	}
+	return s, nil
+}

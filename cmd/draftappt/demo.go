@@ -1,0 +1,268 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/draftappt/draftappt/internal/config"
+	"github.com/draftappt/draftappt/internal/fakeslack"
+	"github.com/draftappt/draftappt/internal/sandbox"
+	"github.com/draftappt/draftappt/internal/slackbot"
+	"github.com/draftappt/draftappt/internal/telemetry"
+)
+
+// The demo runs the real bot wiring (serve) in-process against the in-repo
+// fake Slack and the myKaarma sandbox, plays a scripted session and prints
+// what a Slack user would see. It needs no credentials and no network.
+
+const (
+	demoUser    = "U0JORDAN"
+	demoChannel = "C0SERVICE"
+	demoTZ      = "America/Chicago"
+)
+
+func runDemo(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	verbose := fs.Bool("v", false, "also print the bot's own log lines (to stderr)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitConfig
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	logOut := io.Discard
+	if *verbose {
+		logOut = stderr
+	}
+	if err := playDemo(ctx, stdout, logOut); err != nil {
+		fmt.Fprintln(stderr, "demo failed:", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+func playDemo(ctx context.Context, out io.Writer, logOut io.Writer) error {
+	start := time.Now()
+	slk := fakeslack.New(fakeslack.WithUser(fakeslack.User{ID: demoUser, Name: "jordan", RealName: "Jordan Advisor", TZ: demoTZ}))
+	defer slk.Close()
+
+	mk := sandbox.New(sandbox.Options{Username: "demo", Password: "demo-password"})
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("start the myKaarma sandbox: %w", err)
+	}
+	mkURL := "http://" + ln.Addr().String()
+	mk.SetPublicURL(mkURL)
+	mkSrv := telemetry.NewServer(ln.Addr().String(), mk)
+	go func() { _ = mkSrv.Serve(ln) }()
+	defer mkSrv.Close()
+
+	loc, err := time.LoadLocation(demoTZ)
+	if err != nil {
+		return err
+	}
+	cfg := config.Config{
+		SlackAppToken: fakeslack.AppToken, SlackBotToken: fakeslack.BotToken, SlackAPIURL: slk.APIURL(),
+		MyKaarmaBaseURL: mkURL, MyKaarmaUsername: "demo", MyKaarmaPassword: "demo-password", MyKaarmaTimeout: 5 * time.Second,
+		DealerUUID: sandbox.DealerUUID, DepartmentUUID: sandbox.DepartmentUUID, DealerTimezone: demoTZ, Location: loc,
+		HTTPAddr: "127.0.0.1:0", LogFormat: "text", Level: slog.LevelInfo, ShutdownTimeout: 5 * time.Second,
+	}
+	botCtx, stopBot := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- serve(botCtx, cfg, telemetry.NewLogger(logOut, "text", slog.LevelInfo)) }()
+	defer func() {
+		stopBot()
+		<-done
+	}()
+
+	p := &printer{w: out}
+	p.say("draftappt demo: the real bot, a fake Slack workspace and the myKaarma sandbox, all in this process.")
+	p.say("")
+	if err := slk.WaitConnected(ctx); err != nil {
+		return fmt.Errorf("the bot never connected to Slack: %w", err)
+	}
+	p.say("✓ bot connected over Socket Mode")
+	p.say("")
+
+	// 1. The advisor types the command with a date and a VIN.
+	text := "tomorrow 9am " + sandbox.SampleVIN
+	p.say("#service-desk  @jordan: /draft-appt %s", text)
+	ack, err := slk.SlashCommand(ctx, fakeslack.SlashCommand{Command: slackbot.Command, Text: text, UserID: demoUser, UserName: "jordan", ChannelID: demoChannel, ChannelName: "service-desk"})
+	if err != nil {
+		return fmt.Errorf("slash command: %w", err)
+	}
+	view, err := slk.WaitView(ctx, demoUser)
+	if err != nil {
+		return fmt.Errorf("the form did not open: %w", err)
+	}
+	p.say("  (acked in %s) the form %q opens, prefilled: When = %q, Vehicle VIN = %q", ack.Latency.Round(time.Millisecond), view.Title,
+		stateValue(view, slackbot.BlockWhen), stateValue(view, slackbot.BlockVIN))
+
+	// 2. Typing in When shows how the bot reads it.
+	_, err = slk.BlockAction(ctx, demoUser, slackbot.BlockWhen, slackbot.ActionWhen, fakeslack.Text("tomorrow 9-10am"), nil)
+	if err != nil {
+		return fmt.Errorf("typing in When: %w", err)
+	}
+	view, err = slk.WaitViewFunc(ctx, demoUser, func(v fakeslack.View) bool { return v.Version > 1 })
+	if err != nil {
+		return fmt.Errorf("the preview did not appear: %w", err)
+	}
+	p.say("  @jordan types When = \"tomorrow 9-10am\"; under the field: %s", contextLine(view, slackbot.BlockWhen+"_preview"))
+
+	// 3. A mistake, shown next to the field.
+	values := fakeslack.Values{
+		slackbot.BlockCustomer: {slackbot.ActionCustomer: fakeslack.Text(sandbox.CustomerUUID)},
+		slackbot.BlockWhen:     {slackbot.ActionWhen: fakeslack.Text("tomorrow 9-10am")},
+		slackbot.BlockVIN:      {slackbot.ActionVIN: fakeslack.Text("1HGCM82633AO23456")},
+		slackbot.BlockServices: {slackbot.ActionServices: fakeslack.Text("OIL, ROTATE")},
+		slackbot.BlockNote:     {slackbot.ActionNote: fakeslack.Text("Customer will wait; ask about the brake noise.")},
+	}
+	p.say("  @jordan fills in Customer, Services = \"OIL, ROTATE\", a note, mistypes the VIN (an O for a 0) and presses Create draft")
+	if _, err = slk.Submit(ctx, demoUser, values); err != nil {
+		return fmt.Errorf("submit: %w", err)
+	}
+	sub, _ := slk.LastSubmission()
+	if sub.ResponseAction != "errors" || sub.Errors[slackbot.BlockVIN] == "" {
+		return fmt.Errorf("expected an error next to the VIN, got %+v", sub)
+	}
+	p.say("  the form stays open; next to Vehicle VIN: %q", sub.Errors[slackbot.BlockVIN])
+
+	// 4. Corrected and submitted.
+	values[slackbot.BlockVIN] = map[string]fakeslack.Value{slackbot.ActionVIN: fakeslack.Text(sandbox.SampleVIN)}
+	p.say("  @jordan corrects the VIN and presses Create draft")
+	if _, err = slk.Submit(ctx, demoUser, values); err != nil {
+		return fmt.Errorf("submit: %w", err)
+	}
+	if sub, _ = slk.LastSubmission(); !sub.Closed {
+		return fmt.Errorf("the form did not close: %+v", sub)
+	}
+	p.say("  the form closes")
+	p.say("")
+
+	msgs, err := slk.WaitMessages(ctx, 2)
+	if err != nil {
+		return fmt.Errorf("no messages in the channel: %w", err)
+	}
+	parent, reply := msgs[0], msgs[1]
+	if parent.Channel != demoChannel || reply.ThreadTS != parent.TS {
+		return fmt.Errorf("the link did not land in the parent's thread: %+v / %+v", parent, reply)
+	}
+	p.say("#service-desk  draftappt:")
+	p.block(parent.Blocks, "    ")
+	p.say("  └ thread reply, draftappt:")
+	p.block(reply.Blocks, "      ")
+
+	drafts := mk.Drafts()
+	if len(drafts) != 1 {
+		return fmt.Errorf("myKaarma sandbox holds %d drafts, want 1", len(drafts))
+	}
+	resp, err := http.Get(drafts[0].ShortURL) //nolint:noctx // a local page, bounded by the demo's deadline
+	if err == nil {
+		resp.Body.Close()
+		p.say("")
+		p.say("The link opens the sandbox's draft page (HTTP %d).", resp.StatusCode)
+	}
+	p.say("Finished in %s.", time.Since(start).Round(time.Millisecond))
+	p.say("")
+	p.say("Short URL: %s", drafts[0].ShortURL)
+	return nil
+}
+
+type printer struct{ w io.Writer }
+
+func (p *printer) say(format string, args ...any) { fmt.Fprintf(p.w, format+"\n", args...) }
+
+// block prints the text of a Block Kit message, one line per text.
+func (p *printer) block(raw json.RawMessage, indent string) {
+	var blocks []struct {
+		Text     *struct{ Text string } `json:"text"`
+		Fields   []struct{ Text string } `json:"fields"`
+		Elements []struct{ Text string } `json:"elements"`
+	}
+	if json.Unmarshal(raw, &blocks) != nil {
+		return
+	}
+	for _, b := range blocks {
+		var parts []string
+		if b.Text != nil {
+			parts = append(parts, b.Text.Text)
+		}
+		for _, f := range b.Fields {
+			parts = append(parts, f.Text)
+		}
+		for _, e := range b.Elements {
+			parts = append(parts, e.Text)
+		}
+		for _, part := range parts {
+			for _, line := range strings.Split(unescapeMrkdwn(part), "\n") {
+				p.say("%s%s", indent, line)
+			}
+		}
+	}
+}
+
+func unescapeMrkdwn(s string) string {
+	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
+}
+
+// stateValue reads an input's current value from a view.
+func stateValue(v fakeslack.View, block string) string {
+	var doc struct {
+		State struct {
+			Values map[string]map[string]struct {
+				Value *string `json:"value"`
+			} `json:"values"`
+		} `json:"state"`
+		Blocks []struct {
+			BlockID string `json:"block_id"`
+			Element struct {
+				InitialValue string `json:"initial_value"`
+			} `json:"element"`
+		} `json:"blocks"`
+	}
+	if json.Unmarshal(v.Raw, &doc) != nil {
+		return ""
+	}
+	for _, a := range doc.State.Values[block] {
+		if a.Value != nil {
+			return *a.Value
+		}
+	}
+	for _, b := range doc.Blocks {
+		if b.BlockID == block {
+			return b.Element.InitialValue
+		}
+	}
+	return ""
+}
+
+// contextLine reads the text of a context block.
+func contextLine(v fakeslack.View, block string) string {
+	var doc struct {
+		Blocks []struct {
+			BlockID  string                  `json:"block_id"`
+			Elements []struct{ Text string } `json:"elements"`
+		} `json:"blocks"`
+	}
+	if json.Unmarshal(v.Raw, &doc) != nil {
+		return ""
+	}
+	for _, b := range doc.Blocks {
+		if b.BlockID == block && len(b.Elements) > 0 {
+			return b.Elements[0].Text
+		}
+	}
+	return ""
+}
