@@ -46,6 +46,14 @@ bench: ## run the benchmarks (date parsing and more)
 fuzz: ## a short bounded run of every fuzz target (FUZZTIME=10s each)
 	./scripts/fuzz.sh $(FUZZTIME)
 
+.PHONY: demo
+demo: ## play a whole Slack session offline (fake Slack + myKaarma sandbox) and print it
+	$(GO) run ./cmd/draftappt demo
+
+.PHONY: sandbox
+sandbox: ## run the local myKaarma stand-in on :8090 (SANDBOX_ADDR to change)
+	$(GO) run ./cmd/draftappt sandbox
+
 .PHONY: run
 run: ## run the bot with the environment of this shell (see README)
 	$(GO) run ./cmd/draftappt serve

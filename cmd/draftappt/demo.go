@@ -187,7 +187,7 @@ func (p *printer) say(format string, args ...any) { fmt.Fprintf(p.w, format+"\n"
 // block prints the text of a Block Kit message, one line per text.
 func (p *printer) block(raw json.RawMessage, indent string) {
 	var blocks []struct {
-		Text     *struct{ Text string } `json:"text"`
+		Text     *struct{ Text string }  `json:"text"`
 		Fields   []struct{ Text string } `json:"fields"`
 		Elements []struct{ Text string } `json:"elements"`
 	}
