@@ -40,11 +40,15 @@ type Form struct {
 	CustomerName  string // for the announcement only, when a lookup supplied it
 	VIN           string
 	VehicleUUID   string
+	VehicleLabel  string // for the announcement, when picked from a list
 	When          string
 	End           string
-	Services      string // laborOpCodes, comma separated
+	Services      string    // laborOpCodes typed by hand, comma separated
+	Picked        []Service // services picked from the store's list
 	AdvisorUUID   string
+	AdvisorName   string
 	TransportUUID string
+	TransportName string
 	Note          string
 	Expiry        string
 	Comms         CommunicationPreference
@@ -74,8 +78,9 @@ type Service struct {
 
 // Vehicle identifies the car: a VIN, a myKaarma vehicle UUID, or both.
 type Vehicle struct {
-	VIN  string
-	UUID string
+	VIN   string
+	UUID  string
+	Label string // "2019 Honda Accord · …A123456", when known
 }
 
 // Request is a validated draft appointment, ready to send.
@@ -88,7 +93,9 @@ type Request struct {
 	End           time.Time // zero when not given
 	Services      []Service
 	AdvisorUUID   string
+	AdvisorName   string
 	TransportUUID string
+	TransportName string
 	Note          string
 	Expiry        time.Time // zero when not given
 	Comms         CommunicationPreference

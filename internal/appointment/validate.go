@@ -51,8 +51,11 @@ func Validate(store Store, f Form, now time.Time) (Request, error) {
 		}
 	}
 	req.Vehicle.UUID = checkID(errs, FieldVehicleUUID, f.VehicleUUID, false, "")
+	if req.Vehicle.UUID != "" {
+		req.Vehicle.Label = strings.TrimSpace(f.VehicleLabel)
+	}
 	if strings.TrimSpace(f.VIN) == "" && strings.TrimSpace(f.VehicleUUID) == "" {
-		errs[FieldVIN] = "Enter the vehicle's VIN (or its myKaarma vehicle id)."
+		errs[FieldVIN] = "Enter the vehicle's VIN (or pick the vehicle)."
 	}
 
 	opts := store.dateOptions()
@@ -87,9 +90,15 @@ func Validate(store Store, f Form, now time.Time) (Request, error) {
 			dates.Preview(dates.Reading{Start: req.Start, End: req.End}), store.Hours))
 	}
 
-	req.Services = parseServices(errs, f.Services)
+	req.Services = mergeServices(errs, f.Picked, parseServices(errs, f.Services))
 	req.AdvisorUUID = checkID(errs, FieldAdvisor, f.AdvisorUUID, false, "")
+	if req.AdvisorUUID != "" {
+		req.AdvisorName = strings.TrimSpace(f.AdvisorName)
+	}
 	req.TransportUUID = checkID(errs, FieldTransport, f.TransportUUID, false, "")
+	if req.TransportUUID != "" {
+		req.TransportName = strings.TrimSpace(f.TransportName)
+	}
 
 	note := strings.TrimSpace(f.Note)
 	switch {
@@ -163,6 +172,26 @@ func parseServices(errs FieldErrors, raw string) []Service {
 		}
 		seen[key] = true
 		out = append(out, Service{LaborOpCode: code})
+	}
+	if len(out) > MaxServices {
+		errs[FieldServices] = fmt.Sprintf("At most %d services per draft.", MaxServices)
+		return nil
+	}
+	return out
+}
+
+// mergeServices puts picked services first, then typed codes not already
+// picked, so picking and typing the same code books it once.
+func mergeServices(errs FieldErrors, picked, typed []Service) []Service {
+	var out []Service
+	seen := map[string]bool{}
+	for _, s := range append(append([]Service{}, picked...), typed...) {
+		key := strings.ToUpper(strings.TrimSpace(s.LaborOpCode))
+		if key == "" || seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, s)
 	}
 	if len(out) > MaxServices {
 		errs[FieldServices] = fmt.Sprintf("At most %d services per draft.", MaxServices)
