@@ -11,12 +11,14 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/draftappt/draftappt/internal/config"
 	"github.com/draftappt/draftappt/internal/fakeslack"
 	"github.com/draftappt/draftappt/internal/sandbox"
 	"github.com/draftappt/draftappt/internal/slackbot"
+	"github.com/draftappt/draftappt/internal/stores"
 	"github.com/draftappt/draftappt/internal/telemetry"
 )
 
@@ -78,10 +80,16 @@ func playDemo(ctx context.Context, out io.Writer, logOut io.Writer) error {
 		MyKaarmaBaseURL: mkURL, MyKaarmaUsername: "demo", MyKaarmaPassword: "demo-password", MyKaarmaTimeout: 5 * time.Second,
 		DealerUUID: sandbox.DealerUUID, DepartmentUUID: sandbox.DepartmentUUID, DealerTimezone: demoTZ, Location: loc,
 		HTTPAddr: "127.0.0.1:0", LogFormat: "text", Level: slog.LevelInfo, ShutdownTimeout: 5 * time.Second,
+		Stores: stores.Single(stores.Store{
+			Name: "Lakeside Honda", DealerUUID: sandbox.DealerUUID, DepartmentUUID: sandbox.DepartmentUUID,
+			Timezone: demoTZ, Location: loc,
+			Advisors: []stores.Advisor{{Name: "Sam Rivera", UUID: sandbox.AdvisorUUID}},
+		}),
 	}
 	botCtx, stopBot := context.WithCancel(ctx)
+	logs := &lineWatch{out: logOut}
 	done := make(chan error, 1)
-	go func() { done <- serve(botCtx, cfg, telemetry.NewLogger(logOut, "text", slog.LevelInfo)) }()
+	go func() { done <- serve(botCtx, cfg, telemetry.NewLogger(logs, "text", slog.LevelInfo)) }()
 	defer func() {
 		stopBot()
 		<-done
@@ -93,43 +101,47 @@ func playDemo(ctx context.Context, out io.Writer, logOut io.Writer) error {
 	if err := slk.WaitConnected(ctx); err != nil {
 		return fmt.Errorf("the bot never connected to Slack: %w", err)
 	}
-	p.say("✓ bot connected over Socket Mode")
+	if err := logs.wait(ctx, "lookup lists loaded"); err != nil {
+		return fmt.Errorf("the store's lists never loaded: %w", err)
+	}
+	p.say("✓ bot connected over Socket Mode; the store's services and transport options are loaded")
 	p.say("")
 
-	// 1. The advisor types the command with a date and a VIN.
-	text := "tomorrow 9am " + sandbox.SampleVIN
+	// 1. The advisor types the command with everything they know.
+	text := "tomorrow 9am oil change " + sandbox.SampleVIN + " jane doe"
 	p.say("#service-desk  @jordan: /draft-appt %s", text)
 	ack, err := slk.SlashCommand(ctx, fakeslack.SlashCommand{Command: slackbot.Command, Text: text, UserID: demoUser, UserName: "jordan", ChannelID: demoChannel, ChannelName: "service-desk"})
 	if err != nil {
 		return fmt.Errorf("slash command: %w", err)
 	}
-	view, err := slk.WaitView(ctx, demoUser)
+	view, err := slk.WaitViewFunc(ctx, demoUser, func(v fakeslack.View) bool { return strings.Contains(string(v.Raw), slackbot.ActionVehicleSelect) })
 	if err != nil {
-		return fmt.Errorf("the form did not open: %w", err)
+		return fmt.Errorf("the form did not open with the customer picked: %w", err)
 	}
-	p.say("  (acked in %s) the form %q opens, prefilled: When = %q, Vehicle VIN = %q", ack.Latency.Round(time.Millisecond), view.Title,
-		stateValue(view, slackbot.BlockWhen), stateValue(view, slackbot.BlockVIN))
+	p.say("  (acked in %s) the form %q opens, prefilled from the text:", ack.Latency.Round(time.Millisecond), view.Title)
+	p.say("    When = %q, Vehicle VIN = %q, Services = %s", stateValue(view, slackbot.BlockWhen), stateValue(view, slackbot.BlockVIN), initialOptions(view, slackbot.BlockServices))
+	p.say("    Customer = %s (the only match for \"jane doe\"); her vehicles are offered in Vehicle", initialOptions(view, slackbot.BlockCustomer))
 
 	// 2. Typing in When shows how the bot reads it.
 	_, err = slk.BlockAction(ctx, demoUser, slackbot.BlockWhen, slackbot.ActionWhen, fakeslack.Text("tomorrow 9-10am"), nil)
 	if err != nil {
 		return fmt.Errorf("typing in When: %w", err)
 	}
-	view, err = slk.WaitViewFunc(ctx, demoUser, func(v fakeslack.View) bool { return v.Version > 1 })
+	view, err = slk.WaitViewFunc(ctx, demoUser, func(v fakeslack.View) bool {
+		return strings.Contains(contextLine(v, slackbot.BlockWhen+"_preview"), "–")
+	})
 	if err != nil {
 		return fmt.Errorf("the preview did not appear: %w", err)
 	}
-	p.say("  @jordan types When = \"tomorrow 9-10am\"; under the field: %s", contextLine(view, slackbot.BlockWhen+"_preview"))
+	p.say("  @jordan changes When to \"tomorrow 9-10am\"; under the field: %s", contextLine(view, slackbot.BlockWhen+"_preview"))
 
 	// 3. A mistake, shown next to the field.
 	values := fakeslack.Values{
-		slackbot.BlockCustomer: {slackbot.ActionCustomer: fakeslack.Text(sandbox.CustomerUUID)},
-		slackbot.BlockWhen:     {slackbot.ActionWhen: fakeslack.Text("tomorrow 9-10am")},
-		slackbot.BlockVIN:      {slackbot.ActionVIN: fakeslack.Text("1HGCM82633AO23456")},
-		slackbot.BlockServices: {slackbot.ActionServices: fakeslack.Text("OIL, ROTATE")},
-		slackbot.BlockNote:     {slackbot.ActionNote: fakeslack.Text("Customer will wait; ask about the brake noise.")},
+		slackbot.BlockWhen: {slackbot.ActionWhen: fakeslack.Text("tomorrow 9-10am")},
+		slackbot.BlockVIN:  {slackbot.ActionVIN: fakeslack.Text("1HGCM82633AO23456")},
+		slackbot.BlockNote: {slackbot.ActionNote: fakeslack.Text("Customer will wait; ask about the brake noise.")},
 	}
-	p.say("  @jordan fills in Customer, Services = \"OIL, ROTATE\", a note, mistypes the VIN (an O for a 0) and presses Create draft")
+	p.say("  @jordan adds a note, mistypes the VIN (an O for a 0) and presses Create draft")
 	if _, err = slk.Submit(ctx, demoUser, values); err != nil {
 		return fmt.Errorf("submit: %w", err)
 	}
@@ -178,6 +190,65 @@ func playDemo(ctx context.Context, out io.Writer, logOut io.Writer) error {
 	p.say("")
 	p.say("Short URL: %s", drafts[0].ShortURL)
 	return nil
+}
+
+// lineWatch passes log lines on and lets the demo wait for one.
+type lineWatch struct {
+	mu   sync.Mutex
+	out  io.Writer
+	seen strings.Builder
+}
+
+func (l *lineWatch) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	l.seen.Write(b)
+	l.mu.Unlock()
+	return l.out.Write(b)
+}
+
+func (l *lineWatch) wait(ctx context.Context, msg string) error {
+	for {
+		l.mu.Lock()
+		found := strings.Contains(l.seen.String(), msg)
+		l.mu.Unlock()
+		if found {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+// initialOptions lists the texts of a select's initial options.
+func initialOptions(v fakeslack.View, block string) string {
+	var doc struct {
+		Blocks []struct {
+			BlockID string `json:"block_id"`
+			Element struct {
+				InitialOption  *struct{ Text struct{ Text string } }  `json:"initial_option"`
+				InitialOptions []struct{ Text struct{ Text string } } `json:"initial_options"`
+			} `json:"element"`
+		} `json:"blocks"`
+	}
+	if json.Unmarshal(v.Raw, &doc) != nil {
+		return ""
+	}
+	var out []string
+	for _, b := range doc.Blocks {
+		if b.BlockID != block {
+			continue
+		}
+		if o := b.Element.InitialOption; o != nil {
+			out = append(out, o.Text.Text)
+		}
+		for _, o := range b.Element.InitialOptions {
+			out = append(out, o.Text.Text)
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 type printer struct{ w io.Writer }

@@ -139,6 +139,9 @@ func (h *harness) waitReady() {
 	h.t.Helper()
 	require.NoError(h.t, h.slack.WaitConnected(h.ctx()))
 	require.Eventually(h.t, func() bool { return h.readyz() == http.StatusOK }, 10*time.Second, 20*time.Millisecond, "readyz never became ready")
+	// Lists (opcodes, transport options) load in the background; wait so
+	// each test sees one form, not a race between two.
+	require.Eventually(h.t, func() bool { return strings.Contains(h.logs.String(), "lookup lists loaded") }, 10*time.Second, 10*time.Millisecond)
 }
 
 // openForm runs /draft-appt and returns the modal the user sees.
@@ -154,13 +157,48 @@ func (h *harness) openForm(cmd fakeslack.SlashCommand) fakeslack.View {
 	return v
 }
 
-// validCustomer is a customer the sandbox knows.
-func validValues() fakeslack.Values {
+// pickCustomer searches for Jane Doe and picks her, as a user does in the
+// Customer select; the bot then offers her vehicles.
+func (h *harness) pickCustomer(user string) fakeslack.View {
+	h.t.Helper()
+	ack, err := h.slack.BlockSuggestion(h.ctx(), user, slackbot.BlockCustomer, slackbot.ActionCustomerSearch, "Jane Doe")
+	require.NoError(h.t, err)
+	opts, err := ack.Options()
+	require.NoError(h.t, err)
+	require.Len(h.t, opts, 1, "one Jane Doe")
+	assert.Equal(h.t, "Jane Doe · (312) 555-0142", opts[0].Text.Text)
+	_, err = h.slack.BlockAction(h.ctx(), user, slackbot.BlockCustomer, slackbot.ActionCustomerSearch, fakeslack.Selected(sandbox.CustomerUUID), nil)
+	require.NoError(h.t, err)
+	v, err := h.slack.WaitViewFunc(h.ctx(), user, func(v fakeslack.View) bool {
+		return strings.Contains(string(v.Raw), slackbot.ActionVehicleSelect)
+	})
+	require.NoError(h.t, err, "the customer's vehicles are offered")
+	return v
+}
+
+// offerServices types into the services search so the picks are known.
+func (h *harness) offerServices(user string, queries ...string) {
+	h.t.Helper()
+	for _, q := range queries {
+		ack, err := h.slack.BlockSuggestion(h.ctx(), user, slackbot.BlockServices, slackbot.ActionServicesSelect, q)
+		require.NoError(h.t, err)
+		opts, err := ack.Options()
+		require.NoError(h.t, err)
+		require.NotEmpty(h.t, opts, "services matching %q", q)
+	}
+}
+
+// validValues is a complete form: Jane Doe picked, a VIN typed, services
+// picked from the store's list.
+func (h *harness) validValues(user string) fakeslack.Values {
+	h.t.Helper()
+	h.pickCustomer(user)
+	h.offerServices(user, "OIL", "ROTATE")
 	return fakeslack.Values{
-		slackbot.BlockCustomer: {slackbot.ActionCustomer: fakeslack.Text(sandbox.CustomerUUID)},
+		slackbot.BlockCustomer: {slackbot.ActionCustomerSearch: fakeslack.Selected(sandbox.CustomerUUID)},
 		slackbot.BlockVIN:      {slackbot.ActionVIN: fakeslack.Text("1HGCM82633A123456")},
 		slackbot.BlockWhen:     {slackbot.ActionWhen: fakeslack.Text("tomorrow 9-10am")},
-		slackbot.BlockServices: {slackbot.ActionServices: fakeslack.Text("OIL, ROTATE")},
+		slackbot.BlockServices: {slackbot.ActionServicesSelect: fakeslack.Selected("OIL", "ROTATE")},
 		slackbot.BlockNote:     {slackbot.ActionNote: fakeslack.Text("<!channel> waiting customer")},
 		slackbot.BlockComms:    {slackbot.ActionComms: fakeslack.Checked(slackbot.CommTextReminder)},
 	}
@@ -208,11 +246,11 @@ func TestE2EHappyPath(t *testing.T) {
 	v, err := h.slack.WaitView(h.ctx(), "")
 	require.NoError(t, err)
 	assert.Contains(t, string(v.Raw), `tomorrow 9am`, "the command text prefills When")
-	for _, label := range []string{"Customer", "Vehicle VIN", "When", "End", "Services", "Advisor", "Transport", "Note", "Link expiry"} {
+	for _, label := range []string{"Customer", "Vehicle VIN", "When", "End", "Services", "Transport", "Note", "Link expiry"} {
 		assert.Contains(t, string(v.Raw), `"text":"`+label+`"`)
 	}
 
-	ack, err = h.slack.Submit(h.ctx(), "", validValues())
+	ack, err = h.slack.Submit(h.ctx(), "", h.validValues(""))
 	require.NoError(t, err)
 	assert.True(t, ack.Empty(), "a valid submission closes the modal: %s", ack.Payload)
 
@@ -224,6 +262,8 @@ func TestE2EHappyPath(t *testing.T) {
 	assert.Empty(t, parent.ThreadTS)
 	assert.Contains(t, blocksText(t, parent.Blocks), "<@"+fakeslack.DefaultUserID+">")
 	assert.Contains(t, blocksText(t, parent.Blocks), "1HGCM82633A123456")
+	assert.Contains(t, blocksText(t, parent.Blocks), "Jane Doe")
+	assert.NotContains(t, blocksText(t, parent.Blocks), "555", "no phone numbers in the channel")
 	assert.NotContains(t, blocksText(t, parent.Blocks), "<!channel>", "user text is escaped")
 
 	drafts := h.mk.Drafts()
@@ -240,6 +280,8 @@ func TestE2EHappyPath(t *testing.T) {
 	assert.Equal(t, "1HGCM82633A123456", d.Request.CustomerDetails.VehicleIdentifiers.VIN)
 	require.Len(t, d.Request.OpCodes, 2)
 	assert.Equal(t, "OIL", d.Request.OpCodes[0].LaborOpCode)
+	assert.Equal(t, "Oil Change", d.Request.OpCodes[0].OpCodeName, "details come from the store's list")
+	assert.NotEmpty(t, d.Request.OpCodes[0].OperationUUID)
 	require.NotNil(t, d.Request.AppointmentCommunicationPreference)
 	assert.True(t, d.Request.AppointmentCommunicationPreference.TextReminder)
 	assert.False(t, d.Request.AppointmentCommunicationPreference.EmailReminder)
@@ -277,19 +319,13 @@ func TestE2EValidationErrors(t *testing.T) {
 			v[slackbot.BlockVIN] = map[string]fakeslack.Value{slackbot.ActionVIN: fakeslack.Text("1HGCM82633AO23456")}
 		}},
 		{"NoVehicle", slackbot.BlockVIN, func(v fakeslack.Values) { delete(v, slackbot.BlockVIN) }},
-		{"MalformedCustomer", slackbot.BlockCustomer, func(v fakeslack.Values) {
-			v[slackbot.BlockCustomer] = map[string]fakeslack.Value{slackbot.ActionCustomer: fakeslack.Text("jane doe")}
-		}},
-		{"MalformedService", slackbot.BlockServices, func(v fakeslack.Values) {
-			v[slackbot.BlockServices] = map[string]fakeslack.Value{slackbot.ActionServices: fakeslack.Text("OIL, <b>")}
-		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h.t = t
 			user := "U" + strings.ToUpper(tt.name)
 			h.openForm(fakeslack.SlashCommand{UserID: user})
-			vals := validValues()
+			vals := h.validValues(user)
 			tt.edit(vals)
 			ack, err := h.slack.Submit(h.ctx(), user, vals)
 			require.NoError(t, err)
@@ -315,7 +351,7 @@ func TestE2EMyKaarmaError(t *testing.T) {
 	h.mk.FailNext(1, sandbox.Fault{Status: http.StatusBadRequest, ContentType: "application/json",
 		Body: `{"statusCode":400,"error":{"errorCode":"INVALID_CUSTOMER","errorDescription":"Customer is not active at this dealer","errorUID":"uid-7781"}}`})
 	h.openForm(fakeslack.SlashCommand{})
-	_, err := h.slack.Submit(h.ctx(), "", validValues())
+	_, err := h.slack.Submit(h.ctx(), "", h.validValues(""))
 	require.NoError(t, err)
 
 	m, err := h.slack.WaitMessage(h.ctx(), func(m fakeslack.Message) bool { return true })
@@ -335,7 +371,7 @@ func TestE2EMyKaarmaHTMLLoginPage(t *testing.T) {
 	h := startBot(t, nil)
 	h.mk.FailNext(1, sandbox.Fault{Status: http.StatusOK, ContentType: "text/html", Body: "<html><body>Login</body></html>"})
 	h.openForm(fakeslack.SlashCommand{})
-	_, err := h.slack.Submit(h.ctx(), "", validValues())
+	_, err := h.slack.Submit(h.ctx(), "", h.validValues(""))
 	require.NoError(t, err)
 	m, err := h.slack.WaitMessage(h.ctx(), func(m fakeslack.Message) bool { return m.Kind == fakeslack.KindEphemeral })
 	require.NoError(t, err)
@@ -346,7 +382,7 @@ func TestE2ENotInChannelFallsBackToResponseURL(t *testing.T) {
 	h := startBot(t, nil)
 	h.slack.SetNotInChannel(fakeslack.DefaultChannelID)
 	h.openForm(fakeslack.SlashCommand{})
-	_, err := h.slack.Submit(h.ctx(), "", validValues())
+	_, err := h.slack.Submit(h.ctx(), "", h.validValues(""))
 	require.NoError(t, err)
 	m, err := h.slack.WaitMessage(h.ctx(), func(m fakeslack.Message) bool { return m.Kind == fakeslack.KindResponseURL })
 	require.NoError(t, err)
@@ -360,7 +396,7 @@ func TestE2EDirectMessage(t *testing.T) {
 	h := startBot(t, nil)
 	dm := "D0DMWITHBOT"
 	h.openForm(fakeslack.SlashCommand{ChannelID: dm, ChannelName: "directmessage"})
-	_, err := h.slack.Submit(h.ctx(), "", validValues())
+	_, err := h.slack.Submit(h.ctx(), "", h.validValues(""))
 	require.NoError(t, err)
 	msgs, err := h.slack.WaitMessages(h.ctx(), 2)
 	require.NoError(t, err)
@@ -415,7 +451,7 @@ func previewOf(t *testing.T, startHour, endHour int) string {
 func TestE2ELivePreview(t *testing.T) {
 	h := startBot(t, map[string]string{"DEALER_HOURS": "mon-sat 07:00-18:00"})
 	h.openForm(fakeslack.SlashCommand{})
-	typed := fakeslack.Values{slackbot.BlockCustomer: {slackbot.ActionCustomer: fakeslack.Text(sandbox.CustomerUUID)}}
+	typed := fakeslack.Values{slackbot.BlockVIN: {slackbot.ActionVIN: fakeslack.Text(sandbox.SampleVIN)}}
 
 	waitPreview := func(want string) fakeslack.View {
 		t.Helper()
@@ -427,7 +463,7 @@ func TestE2ELivePreview(t *testing.T) {
 	_, err := h.slack.BlockAction(h.ctx(), "", slackbot.BlockWhen, slackbot.ActionWhen, fakeslack.Text("tomorrow 9-10am"), typed)
 	require.NoError(t, err)
 	v := waitPreview(previewOf(t, 9, 10))
-	assert.Contains(t, string(v.Raw), sandbox.CustomerUUID, "what the user typed elsewhere survives the update")
+	assert.Contains(t, string(v.Raw), sandbox.SampleVIN, "what the user typed elsewhere survives the update")
 
 	_, err = h.slack.BlockAction(h.ctx(), "", slackbot.BlockWhen, slackbot.ActionWhen, fakeslack.Text("tomorrow at noon for 2 hours"), typed)
 	require.NoError(t, err)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/draftappt/draftappt/internal/appointment"
+	"github.com/draftappt/draftappt/internal/catalog"
 	"github.com/draftappt/draftappt/internal/config"
 	"github.com/draftappt/draftappt/internal/mykaarma"
 	"github.com/draftappt/draftappt/internal/slackbot"
@@ -66,11 +67,34 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("mykaarma client: %w", err)
 	}
-	store := appointment.Store{
-		DealerUUID: cfg.DealerUUID,
-		Location:   cfg.Location,
-		Hours:      cfg.Hours,
-		Order:      cfg.Order,
+	// A store without a time zone in the stores file gets myKaarma's.
+	if err := cfg.Stores.ResolveTimezones(ctx, func(ctx context.Context, dealer string) (string, error) {
+		d, err := mk.DealerInfo(ctx, dealer)
+		return d.TimeZone, err
+	}); err != nil {
+		return fmt.Errorf("store time zones: %w", err)
+	}
+	var dealers, depts []string
+	lookups := false
+	for _, st := range cfg.Stores.All() {
+		dealers = append(dealers, st.DealerUUID)
+		if st.DepartmentUUID != "" {
+			depts = append(depts, st.DepartmentUUID)
+			lookups = true
+		}
+	}
+	cat := catalog.New(mk, catalog.Options{Log: log.With("component", "catalog")})
+	defer cat.Close()
+	// Warm in the background: the bot connects at once, and a modal opened
+	// before the lists arrive degrades to text fields.
+	go func() {
+		cat.Warm(ctx, dealers, depts)
+		log.Info("lookup lists loaded", "dealers", len(dealers), "departments", len(depts))
+	}()
+	go cat.Run(ctx)
+	var customers slackbot.CustomerDirectory
+	if lookups {
+		customers = mk
 	}
 	slackOpts := slackbot.Options{
 		AppToken: cfg.SlackAppToken.Value(),
@@ -84,7 +108,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Creator: mykaarma.NewDraftCreator(mk), Announcer: announcer, Log: log, Observer: metrics,
 	})
 	bot := slackbot.New(slackOpts, slackbot.Deps{
-		API: api, Pipeline: pipeline, Store: store, Announcer: announcer, Metrics: metrics, Log: log,
+		API: api, Pipeline: pipeline, Stores: cfg.Stores, Order: cfg.Order, Catalog: cat, Customers: customers,
+		Announcer: announcer, Metrics: metrics, Log: log,
 	})
 
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", cfg.HTTPAddr)
@@ -101,7 +126,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		}
 	}()
 	log.Info("draftappt starting", "version", version, "http_addr", ln.Addr().String(),
-		"dealer", cfg.DealerUUID, "timezone", cfg.DealerTimezone, "mykaarma", cfg.MyKaarmaBaseURL)
+		"stores", cfg.Stores.Len(), "mykaarma", cfg.MyKaarmaBaseURL)
 
 	runErr := bot.Run(ctx)
 

@@ -19,6 +19,7 @@ import (
 	"github.com/kelseyhightower/envconfig"
 
 	"github.com/draftappt/draftappt/internal/dates"
+	"github.com/draftappt/draftappt/internal/stores"
 )
 
 // Secret is a string that never shows its value in logs, errors or fmt output.
@@ -56,10 +57,12 @@ type Config struct {
 	MyKaarmaPassword Secret        `envconfig:"MYKAARMA_PASSWORD" required:"true" desc:"myKaarma ServiceSubscriber password"`
 	MyKaarmaTimeout  time.Duration `envconfig:"MYKAARMA_TIMEOUT" default:"10s" desc:"timeout of one myKaarma request"`
 
-	DealerUUID     string `envconfig:"DEALER_UUID" required:"true" desc:"the store's myKaarma dealer UUID"`
-	DepartmentUUID string `envconfig:"DEPARTMENT_UUID" desc:"the store's myKaarma service department UUID (for lookups)"`
-	DealerTimezone string `envconfig:"DEALER_TIMEZONE" required:"true" desc:"the store's IANA time zone, e.g. America/Chicago"`
+	DealerUUID     string `envconfig:"DEALER_UUID" desc:"the store's myKaarma dealer UUID (required without STORES_FILE)"`
+	DepartmentUUID string `envconfig:"DEPARTMENT_UUID" desc:"the store's myKaarma service department UUID (customer, vehicle and transport lookups)"`
+	DealerTimezone string `envconfig:"DEALER_TIMEZONE" desc:"the store's IANA time zone, e.g. America/Chicago (required without STORES_FILE)"`
 	DealerHours    string `envconfig:"DEALER_HOURS" desc:"business hours, e.g. 'mon-fri 07:00-18:00; sat 08:00-13:00' (empty: no check)"`
+	DealerAdvisors string `envconfig:"DEALER_ADVISORS" desc:"advisors to offer, 'Jane Smith=uuid-1; Bob Jones=uuid-2' (empty: myKaarma assigns)"`
+	StoresFile     string `envconfig:"STORES_FILE" desc:"YAML file listing several stores and their channels (replaces the DEALER_* variables)"`
 	DateOrder      string `envconfig:"DATE_ORDER" default:"MDY" desc:"how numeric dates are read: MDY (12/5 = Dec 5) or DMY (12/5 = 12 May)"`
 
 	HTTPAddr        string        `envconfig:"HTTP_ADDR" default:":8080" desc:"listen address for /healthz, /readyz and /metrics"`
@@ -72,6 +75,7 @@ type Config struct {
 	Hours    dates.Hours     `ignored:"true"`
 	Order    dates.DateOrder `ignored:"true"`
 	Level    slog.Level      `ignored:"true"`
+	Stores   *stores.Set     `ignored:"true"`
 }
 
 // Error lists every problem found in the environment. Its message never
@@ -196,6 +200,7 @@ func (c *Config) validate(failed map[string]bool) []string {
 	} else {
 		c.Hours = h
 	}
+	p = append(p, c.loadStores()...)
 	if o, err := dates.ParseDateOrder(c.DateOrder); err != nil {
 		p = append(p, "DATE_ORDER must be MDY or DMY")
 	} else {
@@ -209,6 +214,37 @@ func (c *Config) validate(failed map[string]bool) []string {
 		c.LogFormat = strings.ToLower(c.LogFormat)
 	default:
 		p = append(p, "LOG_FORMAT must be json or text")
+	}
+	return p
+}
+
+// loadStores builds the stores the bot serves: the stores file when given,
+// else one store from the DEALER_* variables.
+func (c *Config) loadStores() []string {
+	if c.StoresFile != "" {
+		set, err := stores.Load(c.StoresFile)
+		if err != nil {
+			return []string{"STORES_FILE: " + err.Error()}
+		}
+		c.Stores = set
+		return nil
+	}
+	var p []string
+	if c.DealerUUID == "" {
+		p = append(p, "DEALER_UUID is required (or STORES_FILE)")
+	}
+	if c.DealerTimezone == "" {
+		p = append(p, "DEALER_TIMEZONE is required (or STORES_FILE), e.g. America/Chicago")
+	}
+	advisors, err := stores.ParseAdvisors(c.DealerAdvisors)
+	if err != nil {
+		p = append(p, "DEALER_ADVISORS: "+err.Error())
+	}
+	if len(p) == 0 && c.Location != nil {
+		c.Stores = stores.Single(stores.Store{
+			Name: "default", DealerUUID: c.DealerUUID, DepartmentUUID: c.DepartmentUUID,
+			Timezone: c.DealerTimezone, Location: c.Location, Hours: c.Hours, Advisors: advisors,
+		})
 	}
 	return p
 }

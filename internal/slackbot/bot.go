@@ -16,6 +16,10 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/draftappt/draftappt/internal/appointment"
+	"github.com/draftappt/draftappt/internal/catalog"
+	"github.com/draftappt/draftappt/internal/cmdtext"
+	"github.com/draftappt/draftappt/internal/dates"
+	"github.com/draftappt/draftappt/internal/stores"
 	"github.com/draftappt/draftappt/internal/telemetry"
 )
 
@@ -47,8 +51,11 @@ func NewAPI(o Options, log *slog.Logger) *slack.Client {
 type Deps struct {
 	API       *slack.Client
 	Pipeline  *appointment.Pipeline
-	Store     appointment.Store
-	Announcer *Announcer // also sends private notes when something fails before a submission exists
+	Stores    *stores.Set
+	Order     dates.DateOrder
+	Catalog   *catalog.Catalog  // cached opcodes and transport options; nil: text fields
+	Customers CustomerDirectory // live customer search; nil: an id field
+	Announcer *Announcer        // also sends private notes when something fails before a submission exists
 	Metrics   *telemetry.Metrics
 	Log       *slog.Logger
 }
@@ -56,22 +63,29 @@ type Deps struct {
 // Bot receives Socket Mode envelopes and turns them into modals and
 // submissions.
 type Bot struct {
-	api      *slack.Client
-	opts     Options
-	pipeline *appointment.Pipeline
-	store    appointment.Store
-	notifier *Announcer
-	metrics  *telemetry.Metrics
-	log      *slog.Logger
+	api       *slack.Client
+	opts      Options
+	pipeline  *appointment.Pipeline
+	stores    *stores.Set
+	order     dates.DateOrder
+	catalog   *catalog.Catalog
+	customers CustomerDirectory
+	notifier  *Announcer
+	metrics   *telemetry.Metrics
+	log       *slog.Logger
 
-	ready    atomic.Bool
-	inflight sync.WaitGroup
-	previews previewGate
+	ready        atomic.Bool
+	inflight     sync.WaitGroup
+	previews     previewGate
+	vehicleCache vehicleCache
 }
 
 // New wires a Bot.
 func New(opts Options, d Deps) *Bot {
-	return &Bot{api: d.API, opts: opts, pipeline: d.Pipeline, store: d.Store, notifier: d.Announcer, metrics: d.Metrics, log: d.Log}
+	return &Bot{
+		api: d.API, opts: opts, pipeline: d.Pipeline, stores: d.Stores, order: d.Order, catalog: d.Catalog,
+		customers: d.Customers, notifier: d.Announcer, metrics: d.Metrics, log: d.Log,
+	}
 }
 
 // Ready reports whether the Socket Mode connection is up.
@@ -246,7 +260,7 @@ func (b *Bot) handle(ctx context.Context, env *envelope, ev socketmode.Event) {
 			env.ack(nil)
 			return
 		}
-		who = appointment.Requester{UserID: cb.User.ID, TeamID: cb.Team.ID, ChannelID: cb.Channel.ID}
+		who = appointment.Requester{UserID: cb.User.ID, TeamID: cb.Team.ID, ChannelID: cb.Channel.ID, ResponseURL: cb.ResponseURL}
 		if m, err := decodeMetadata(cb.View.PrivateMetadata); err == nil {
 			who.ChannelID, who.ResponseURL = m.ChannelID, m.ResponseURL
 		}
@@ -258,30 +272,116 @@ func (b *Bot) handle(ctx context.Context, env *envelope, ev socketmode.Event) {
 }
 
 func (b *Bot) onSlashCommand(ctx context.Context, env *envelope, cmd slack.SlashCommand) {
-	log := env.log.With("user", cmd.UserID, "channel", cmd.ChannelID)
 	text := strings.TrimSpace(cmd.Text)
-	if strings.EqualFold(text, "help") || text == "?" {
+	switch strings.ToLower(text) {
+	case "help", "?", "-h", "--help":
 		b.metrics.Command("help")
 		env.ack(map[string]any{"response_type": "ephemeral", "text": helpText()})
 		return
 	}
 	b.metrics.Command("open")
 	env.ack(nil)
-
-	content := prefill(text, b.store, b.pipeline.Now())
 	meta := metadata{ChannelID: cmd.ChannelID, UserID: cmd.UserID, TeamID: cmd.TeamID, ResponseURL: cmd.ResponseURL}
-	// The trigger expires 3 s after Slack sent it: open the modal before
-	// anything slow.
+	b.openForm(ctx, env, cmd.TriggerID, meta, text)
+}
+
+// onMessageShortcut drafts from an existing message: the form is prefilled
+// from its text, and the result goes into that message's thread.
+func (b *Bot) onMessageShortcut(ctx context.Context, env *envelope, cb slack.InteractionCallback) {
+	env.ack(nil)
+	b.metrics.Command("message_shortcut")
+	thread := cb.Message.ThreadTimestamp
+	if thread == "" {
+		thread = cb.Message.Timestamp
+	}
+	meta := metadata{ChannelID: cb.Channel.ID, UserID: cb.User.ID, TeamID: cb.Team.ID, ThreadTS: thread, ResponseURL: cb.ResponseURL}
+	b.openForm(ctx, env, cb.TriggerID, meta, cb.Message.Text)
+}
+
+// openForm opens the modal at once (the trigger expires 3 s after Slack
+// sent it), prefilled from text; a customer search for the text's leftover
+// words runs afterwards and updates the modal if exactly one matches.
+func (b *Bot) openForm(ctx context.Context, env *envelope, triggerID string, meta metadata, text string) {
+	log := env.log.With("user", meta.UserID, "channel", meta.ChannelID)
+	st, ok := b.stores.ForChannel(meta.ChannelID)
+	var content modalContent
+	var query string
+	if !ok {
+		// A group's channel that belongs to no store: ask for the store
+		// first, keeping the text to prefill from once it is known.
+		meta.Store = ""
+		content = modalContent{StoreChoices: b.storeChoices()}
+		meta.Text = truncateRunes(text, 500)
+	} else {
+		meta.Store = st.Name
+		content, query = b.prefilled(ctx, st, text)
+	}
+
 	octx, cancel := context.WithTimeout(ctx, webTimeout)
 	defer cancel()
-	if _, err := b.api.OpenViewContext(octx, cmd.TriggerID, buildModal(content, meta)); err != nil {
+	resp, err := b.api.OpenViewContext(octx, triggerID, buildModal(content, meta))
+	if err != nil {
 		log.Error("could not open the draft form", "err", err, "slack_error", slackError(err))
 		b.metrics.SlackError("views.open", slackError(err))
-		who := appointment.Requester{UserID: cmd.UserID, ChannelID: cmd.ChannelID, ResponseURL: cmd.ResponseURL}
-		_ = b.notifier.Notify(context.WithoutCancel(octx), who, "Sorry, I couldn't open the draft form ("+escape(slackError(err))+"). Please run "+Command+" again.")
+		who := appointment.Requester{UserID: meta.UserID, ChannelID: meta.ChannelID, ResponseURL: meta.ResponseURL}
+		_ = b.notifier.Notify(context.WithoutCancel(octx), who, "Sorry, I couldn't open the draft form ("+escape(slackError(err))+"). Please try again.")
 		return
 	}
-	log.Info("draft form opened")
+	log.Info("draft form opened", "view", resp.ID, "store", meta.Store)
+	if query != "" && ok {
+		b.offerCustomer(ctx, env, st, meta, content, query, resp.ID, resp.Hash)
+	}
+}
+
+// prefilled reads the command or message text into initial form values.
+func (b *Bot) prefilled(ctx context.Context, st stores.Store, text string) (modalContent, string) {
+	ops, _ := b.opCodes(st)
+	r := cmdtext.Parse(text, b.pipeline.Now(), dates.Options{Location: st.Location, Order: b.order}, ops)
+	f := appointment.Form{When: r.When, VIN: r.VIN}
+	var p picks
+	for _, op := range r.Services {
+		p.Services = append(p.Services, serviceOption(op))
+	}
+	c := b.content(ctx, st, f, p, b.pipeline.Now())
+	var notes []string
+	if r.VINWarning != "" {
+		notes = append(notes, r.VINWarning)
+	}
+	query := r.CustomerQuery
+	if !c.CustomerSearch {
+		query = ""
+	}
+	if query != "" {
+		notes = append(notes, "Looking up “"+query+"” in myKaarma…")
+	}
+	c.Notice = strings.Join(notes, " ")
+	return c, query
+}
+
+// offerCustomer searches for the customer named in the text and updates the
+// open modal: picked when exactly one matches, otherwise a note.
+func (b *Bot) offerCustomer(ctx context.Context, env *envelope, st stores.Store, meta metadata, c modalContent, query, viewID, hash string) {
+	opts := b.customerSuggestions(ctx, st, query)
+	switch {
+	case len(opts) == 1 && opts[0].Value != optionSearchFailed:
+		c.Customer = &opts[0]
+		c.Notice = ""
+		full := b.content(ctx, st, c.Form, picks{Customer: &opts[0], Services: c.ServicesPicked}, b.pipeline.Now())
+		full.Notice = c.Notice
+		c = full
+	case len(opts) == 0:
+		c.Notice = "No customer in myKaarma matches “" + query + "”; search under Customer."
+	case opts[0].Value == optionSearchFailed:
+		c.Notice = "The customer search for “" + query + "” failed; search under Customer."
+	default:
+		c.Notice = fmt.Sprintf("%d customers match “%s”; pick one under Customer.", len(opts), query)
+	}
+	uctx, cancel := context.WithTimeout(ctx, webTimeout)
+	defer cancel()
+	if _, err := b.api.UpdateViewContext(uctx, buildModal(c, meta), "", hash, viewID); err != nil {
+		// hash_conflict: the user already changed the form; theirs wins.
+		env.log.Debug("customer prefill not applied", "view", viewID, "slack_error", slackError(err))
+	}
 }
 
 func (b *Bot) onInteraction(ctx context.Context, env *envelope, cb slack.InteractionCallback) {
@@ -294,10 +394,19 @@ func (b *Bot) onInteraction(ctx context.Context, env *envelope, cb slack.Interac
 		b.onSubmit(ctx, env, cb)
 	case slack.InteractionTypeBlockActions:
 		if cb.View.CallbackID == CallbackDraft && len(cb.ActionCallback.BlockActions) > 0 {
-			if a := cb.ActionCallback.BlockActions[0]; previewActions[a.ActionID] {
-				b.onPreview(ctx, env, cb, a.ActionTs)
+			switch a := cb.ActionCallback.BlockActions[0]; {
+			case previewActions[a.ActionID], a.ActionID == ActionStore, a.ActionID == ActionCustomerSearch:
+				b.onRefresh(ctx, env, cb, a.ActionTs)
 				return
 			}
+		}
+		env.ack(nil)
+	case slack.InteractionTypeBlockSuggestion:
+		b.onSuggestion(ctx, env, cb)
+	case slack.InteractionTypeMessageAction:
+		if cb.CallbackID == CallbackMessageShortcut {
+			b.onMessageShortcut(ctx, env, cb)
+			return
 		}
 		env.ack(nil)
 	default:
@@ -305,13 +414,53 @@ func (b *Bot) onInteraction(ctx context.Context, env *envelope, cb slack.Interac
 	}
 }
 
+// onSuggestion answers an external select as the user types.
+func (b *Bot) onSuggestion(ctx context.Context, env *envelope, cb slack.InteractionCallback) {
+	meta, _ := decodeMetadata(cb.View.PrivateMetadata)
+	_, p := readState(cb.View.State)
+	st, ok := b.resolveStore(meta, p)
+	if !ok {
+		env.ack(suggestionsAck(nil))
+		return
+	}
+	switch cb.ActionID {
+	case ActionCustomerSearch:
+		if b.customers == nil || st.DepartmentUUID == "" {
+			env.ack(suggestionsAck(nil))
+			return
+		}
+		env.ack(suggestionsAck(b.customerSuggestions(ctx, st, cb.Value)))
+	case ActionServicesSelect:
+		var opts []option
+		if b.catalog != nil {
+			opts = serviceOptions(b.catalog.SearchOpCodes(st.DealerUUID, cb.Value, maxServiceOptions))
+		}
+		env.ack(suggestionsAck(opts))
+	default:
+		env.ack(suggestionsAck(nil))
+	}
+}
+
 func (b *Bot) onSubmit(ctx context.Context, env *envelope, cb slack.InteractionCallback) {
 	log := env.log.With("user", cb.User.ID, "view", cb.View.ID)
 	meta, err := decodeMetadata(cb.View.PrivateMetadata)
 	if err != nil || meta.ChannelID == "" {
-		// Without a channel the result could only go to a DM; say so rather
-		// than guess.
-		log.Warn("submission without usable metadata", "err", err)
+		log.Warn("submission without usable metadata; answering by DM", "err", err)
+	}
+	form, p := readState(cb.View.State)
+	st, ok := b.resolveStore(meta, p)
+	if !ok {
+		log.Info("submission without a store")
+		env.ack(submissionErrors(appointment.FieldErrors{appointment.FieldWhen: "Pick a store first."}, map[string]bool{BlockStore: true}))
+		return
+	}
+	if meta.Store == "" || p.Store != "" {
+		// The store question was answered with Next: show the form.
+		meta.Store = st.Name
+		c, _ := b.prefilled(ctx, st, meta.Text)
+		meta.Text = ""
+		env.ack(slack.NewUpdateViewSubmissionResponse(ptr(buildModal(c, meta))))
+		return
 	}
 	who := appointment.Requester{
 		UserID: cb.User.ID, UserName: cb.User.Name, TeamID: cb.Team.ID,
@@ -320,22 +469,28 @@ func (b *Bot) onSubmit(ctx context.Context, env *envelope, cb slack.InteractionC
 	if who.ChannelID == "" {
 		who.ChannelID = cb.User.ID // chat.postMessage to a user id opens the DM
 	}
-	sub, err := b.pipeline.Prepare(env.req.EnvelopeID, b.store, formFromState(cb.View.State), who)
+	present := inputBlocks(cb.View)
+	if p.Customer != nil && p.Customer.Value == optionSearchFailed {
+		env.ack(submissionErrors(appointment.FieldErrors{appointment.FieldCustomer: "Search again and pick a customer from the list."}, present))
+		return
+	}
+	form.Picked = b.pickedServices(st, p.Services)
+	sub, err := b.pipeline.Prepare(env.req.EnvelopeID, st.Domain(b.order), form, who)
 	if fe, ok := appointment.AsFieldErrors(err); ok {
 		log.Info("form has errors", "fields", len(fe))
 		b.metrics.Submission("invalid")
-		env.ack(submissionErrors(fe))
+		env.ack(submissionErrors(fe, present))
 		return
 	}
 	if err != nil {
 		log.Error("could not prepare submission", "err", err)
 		b.metrics.Submission("error")
-		env.ack(submissionErrors(appointment.FieldErrors{appointment.FieldWhen: appointment.UserMessage(err)}))
+		env.ack(submissionErrors(appointment.FieldErrors{appointment.FieldWhen: appointment.UserMessage(err)}, present))
 		return
 	}
 	env.ack(nil) // closes the modal
 	b.metrics.Submission("accepted")
-	log.Info("submission accepted", "start", sub.Request.Start.Format(time.RFC3339))
+	log.Info("submission accepted", "store", st.Name, "start", sub.Request.Start.Format(time.RFC3339))
 
 	b.inflight.Add(1)
 	go func() {
@@ -348,6 +503,8 @@ func (b *Bot) onSubmit(ctx context.Context, env *envelope, cb slack.InteractionC
 		_, _ = b.pipeline.Process(context.WithoutCancel(ctx), sub)
 	}()
 }
+
+func ptr[T any](v T) *T { return &v }
 
 func isAuthError(err error) bool {
 	switch slackError(err) {

@@ -44,8 +44,13 @@ func TestBuildModalRespectsSlackLimits(t *testing.T) {
 	assert.Equal(t, "Customer", labels[BlockCustomer])
 	assert.Equal(t, "Vehicle VIN", labels[BlockVIN])
 	assert.Equal(t, "When", labels[BlockWhen])
-	for field, block := range fieldBlocks {
-		assert.Contains(t, labels, block, "field %s has no input block", field)
+	for field, blocks := range fieldBlocks {
+		found := false
+		for _, b := range blocks {
+			_, ok := labels[b]
+			found = found || ok
+		}
+		assert.True(t, found, "field %s has no input block to show its error", field)
 	}
 	assert.Contains(t, string(raw), `"initial_value":"tomorrow 9am"`)
 	assert.Contains(t, string(raw), "Fri, Dec 4 · 9:00 AM CST")
@@ -98,9 +103,98 @@ func TestSubmissionErrorsKeyedByInputBlock(t *testing.T) {
 		appointment.FieldWhen:   "in the past",
 		appointment.FieldVIN:    "17 characters",
 		appointment.FieldExpiry: strings.Repeat("x", 1000),
-	})
+	}, nil)
 	assert.Equal(t, slack.RAErrors, resp.ResponseAction)
 	assert.Equal(t, "in the past", resp.Errors[BlockWhen])
 	assert.Equal(t, "17 characters", resp.Errors[BlockVIN])
 	assert.LessOrEqual(t, utf8.RuneCountInString(resp.Errors[BlockExpiry]), 300)
+}
+
+func TestSubmissionErrorsOnlyUseBlocksTheViewHas(t *testing.T) {
+	present := map[string]bool{BlockCustomer: true, BlockVehicle: true, BlockWhen: true}
+	resp := submissionErrors(appointment.FieldErrors{
+		appointment.FieldVIN:     "Enter the VIN",
+		appointment.FieldAdvisor: "bad advisor",
+	}, present)
+	assert.Equal(t, "Enter the VIN", resp.Errors[BlockVehicle], "no VIN block: shown on the vehicle list")
+	assert.Equal(t, "bad advisor", resp.Errors[BlockWhen], "falls back to a block every form has")
+	for k := range resp.Errors {
+		assert.True(t, present[k], "error keyed to a missing block %s", k)
+	}
+}
+
+func TestBuildModalWithLists(t *testing.T) {
+	c := modalContent{
+		CustomerSearch: true,
+		Customer:       &option{Value: "c1", Text: "Jane Doe · (555) 123-4567"},
+		Vehicles:       []option{{Value: "v1", Text: "2019 Honda Accord · …A123456"}},
+		ServiceOptions: []option{{Value: "OIL", Text: "Oil change (OIL)"}, {Value: "ROT", Text: "Rotation (ROT)"}},
+		ServicesPicked: []option{{Value: "OIL", Text: "Oil change (OIL)"}, {Value: "GONE", Text: "no longer offered"}},
+		Transport:      []option{{Value: "t1", Text: "Loaner"}},
+		Advisors:       []option{{Value: "a1", Text: "Sam Advisor"}},
+		Form:           appointment.Form{VehicleUUID: "v1"},
+	}
+	v := buildModal(c, metadata{ChannelID: "C1", Store: "Metro"})
+	raw := string(mustJSON(v))
+	assert.True(t, slack.ValidateUniqueBlockID(v))
+	for _, want := range []string{`"type":"external_select"`, `"action_id":"customer_search"`, `"min_query_length":2`,
+		`"action_id":"vehicle_select"`, `"type":"multi_static_select"`, `"action_id":"transport_select"`, `"action_id":"advisor_select"`} {
+		assert.Contains(t, raw, want)
+	}
+	assert.NotContains(t, raw, "GONE", "an initial option must be one of the options")
+	assert.NotContains(t, raw, `"block_id":"vehicle_uuid"`, "no id field next to a vehicle list")
+
+	// Too many services for one list: a searchable multi-select.
+	c.ServiceOptions, c.ServiceSearch = nil, true
+	raw = string(mustJSON(buildModal(c, metadata{})))
+	assert.Contains(t, raw, `"type":"multi_external_select"`)
+
+	// No lists at all: text fields, and no advisor field.
+	raw = string(mustJSON(buildModal(modalContent{ServicesNote: "list unavailable"}, metadata{})))
+	assert.Contains(t, raw, `"action_id":"labor_op_codes"`)
+	assert.Contains(t, raw, "list unavailable")
+	assert.NotContains(t, raw, `"block_id":"advisor"`)
+}
+
+func TestStoreQuestionComesFirst(t *testing.T) {
+	v := buildModal(modalContent{StoreChoices: []option{{Value: "A", Text: "A"}, {Value: "B", Text: "B"}}}, metadata{})
+	require.Len(t, v.Blocks.BlockSet, 1)
+	assert.Equal(t, "Next", v.Submit.Text)
+}
+
+func TestReadStatePicks(t *testing.T) {
+	opt := func(v, text string) slack.OptionBlockObject {
+		return slack.OptionBlockObject{Value: v, Text: &slack.TextBlockObject{Type: "plain_text", Text: text}}
+	}
+	st := &slack.ViewState{Values: map[string]map[string]slack.BlockAction{
+		BlockCustomer:  {ActionCustomerSearch: {SelectedOption: opt("c1", "Jane Doe · (555) 123-4567")}},
+		BlockVehicle:   {ActionVehicleSelect: {SelectedOption: opt("v1", "2019 Honda Accord")}},
+		BlockServices:  {ActionServicesSelect: {SelectedOptions: []slack.OptionBlockObject{opt("OIL", "Oil (OIL)")}}},
+		BlockTransport: {ActionTransportSelect: {SelectedOption: opt("t1", "Loaner")}},
+		BlockAdvisor:   {ActionAdvisorSelect: {SelectedOption: opt("a1", "Sam")}},
+		BlockStore:     {ActionStore: {SelectedOption: opt("Metro", "Metro")}},
+	}}
+	f, p := readState(st)
+	assert.Equal(t, "c1", f.CustomerUUID)
+	assert.Equal(t, "Jane Doe", f.CustomerName, "contact details stay out of channel posts")
+	assert.Equal(t, "v1", f.VehicleUUID)
+	assert.Equal(t, "2019 Honda Accord", f.VehicleLabel)
+	assert.Equal(t, "t1", f.TransportUUID)
+	assert.Equal(t, "Sam", f.AdvisorName)
+	assert.Equal(t, "Metro", p.Store)
+	assert.Equal(t, []option{{Value: "OIL", Text: "Oil (OIL)"}}, p.Services)
+}
+
+func TestSearchTerm(t *testing.T) {
+	tests := map[string]string{
+		"(555) 123-4567":                         "5551234567",
+		"+1 555 123 4567":                        "5551234567",
+		"jane@example.com":                       "jane@example.com",
+		"1HGCM82633A123456":                      "3A123456",
+		"  jane   doe ":                          "jane doe",
+		"a very long customer name that goes on": "a very long customer name that",
+	}
+	for in, want := range tests {
+		assert.Equal(t, want, searchTerm(in), in)
+	}
 }

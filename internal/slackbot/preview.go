@@ -114,18 +114,31 @@ func compareTS(a, b string) int {
 	return strings.Compare(a, b)
 }
 
-// onPreview answers a date field's block action with a views.update showing
-// the reading. The update carries the view's hash: if the user has typed on
-// and a newer update won, Slack answers hash_conflict and this one is
-// dropped silently.
-func (b *Bot) onPreview(ctx context.Context, env *envelope, cb slack.InteractionCallback, actionTS string) {
+// onRefresh answers a block action that changes what the modal shows (a
+// store picked, a customer picked, a date typed) with a views.update. The
+// update carries the view's hash: if the user has typed on and a newer
+// update won, Slack answers hash_conflict and this one is dropped silently.
+func (b *Bot) onRefresh(ctx context.Context, env *envelope, cb slack.InteractionCallback, actionTS string) {
 	env.ack(nil)
 	if !b.previews.admit(cb.View.ID, actionTS) {
 		return
 	}
-	form := formFromState(cb.View.State)
+	form, p := readState(cb.View.State)
 	meta, _ := decodeMetadata(cb.View.PrivateMetadata)
-	content := modalContent{Form: form, Previews: previews(b.store, form, b.pipeline.Now())}
+	var content modalContent
+	if st, ok := b.resolveStore(meta, p); ok {
+		if meta.Store == "" {
+			// The store was just picked: show its form, prefilled from the
+			// text the command came with.
+			meta.Store = st.Name
+			content, _ = b.prefilled(ctx, st, meta.Text)
+			meta.Text = ""
+		} else {
+			content = b.content(ctx, st, form, p, b.pipeline.Now())
+		}
+	} else {
+		content = modalContent{StoreChoices: b.storeChoices()}
+	}
 	uctx, cancel := context.WithTimeout(ctx, webTimeout)
 	defer cancel()
 	view := buildModal(content, meta)
@@ -140,9 +153,9 @@ func (b *Bot) onPreview(ctx context.Context, env *envelope, cb slack.Interaction
 	switch code := slackError(err); {
 	case err == nil:
 	case code == "hash_conflict" || code == "not_found":
-		env.log.Debug("stale preview dropped", "view", cb.View.ID, "slack_error", code)
+		env.log.Debug("stale update dropped", "view", cb.View.ID, "slack_error", code)
 	default:
 		b.metrics.SlackError("views.update", code)
-		env.log.Warn("could not update the preview", "view", cb.View.ID, "err", err)
+		env.log.Warn("could not update the form", "view", cb.View.ID, "err", err)
 	}
 }
