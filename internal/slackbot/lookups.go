@@ -28,7 +28,7 @@ const (
 	suggestionBudget = 2500 * time.Millisecond
 	// vehicleBudget bounds fetching a picked customer's vehicles; the modal
 	// update happens after the ack, so only the user's patience limits it.
-	vehicleBudget = 5 * time.Second
+	vehicleBudget      = 5 * time.Second
 	maxCustomerOptions = 20
 	maxServiceOptions  = 50
 	vehicleCacheTTL    = 10 * time.Minute
