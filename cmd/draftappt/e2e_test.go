@@ -69,9 +69,19 @@ func freeAddr(t *testing.T) string {
 
 func startBot(t *testing.T, env map[string]string) *harness {
 	t.Helper()
+	return startBotWith(t, env, nil)
+}
+
+// startBotWith lets a test shape the sandbox before the bot starts (e.g. a
+// lookup that fails while the lists load).
+func startBotWith(t *testing.T, env map[string]string, setup func(*sandbox.Server)) *harness {
+	t.Helper()
 	fs := fakeslack.New(fakeslack.WithPingInterval(500 * time.Millisecond))
 	t.Cleanup(fs.Close)
 	sb := sandbox.New(sandbox.Options{Username: mkUser, Password: mkPass})
+	if setup != nil {
+		setup(sb)
+	}
 	mkSrv := httptest.NewServer(sb)
 	t.Cleanup(mkSrv.Close)
 	sb.SetPublicURL(mkSrv.URL)

@@ -40,17 +40,23 @@ func NewAnnouncer(api *slack.Client, httpClient *http.Client, metrics *telemetry
 func (a *Announcer) AnnounceDraft(ctx context.Context, sub appointment.Submission, d appointment.Draft) error {
 	log := a.log.With("submission", sub.ID, "channel", sub.Requester.ChannelID, "draft", d.UUID)
 	ch := sub.Requester.ChannelID
-	thread := sub.Requester.ThreadTS
 	var err error
-	if thread == "" {
-		text, blocks := parentMessage(sub)
-		thread, err = a.post(ctx, ch, "", text, blocks)
-	}
-	if err == nil {
-		text, blocks := linkMessage(sub, d)
+	if thread := sub.Requester.ThreadTS; thread != "" {
+		// The conversation already has a thread: answer in it, whole.
+		text, blocks := replyMessage(sub, d)
 		if _, err = a.post(ctx, ch, thread, text, blocks); err == nil {
 			log.Info("draft announced", "thread_ts", thread)
 			return nil
+		}
+	} else {
+		text, blocks := parentMessage(sub)
+		var parent string
+		if parent, err = a.post(ctx, ch, "", text, blocks); err == nil {
+			text, blocks = linkMessage(sub, d)
+			if _, err = a.post(ctx, ch, parent, text, blocks); err == nil {
+				log.Info("draft announced", "thread_ts", parent)
+				return nil
+			}
 		}
 	}
 	log.Warn("could not post the draft in the channel; falling back", "err", err)

@@ -19,6 +19,7 @@ import (
 	"github.com/draftappt/draftappt/internal/catalog"
 	"github.com/draftappt/draftappt/internal/cmdtext"
 	"github.com/draftappt/draftappt/internal/dates"
+	"github.com/draftappt/draftappt/internal/mykaarma"
 	"github.com/draftappt/draftappt/internal/stores"
 	"github.com/draftappt/draftappt/internal/telemetry"
 )
@@ -202,7 +203,9 @@ func (b *Bot) dispatch(ctx context.Context, sm *socketmode.Client, ev socketmode
 		}
 		env := &envelope{sm: sm, req: ev.Request, typ: string(ev.Type), received: time.Now(), metrics: b.metrics,
 			log: b.log.With("envelope", ev.Request.EnvelopeID, "type", ev.Type)}
-		go b.handle(ctx, env, ev)
+		// The envelope id follows the request into myKaarma (X-Request-Id)
+		// and every log line, so one id traces it end to end.
+		go b.handle(mykaarma.WithRequestID(ctx, ev.Request.EnvelopeID), env, ev)
 	}
 }
 
@@ -348,6 +351,10 @@ func (b *Bot) prefilled(ctx context.Context, st stores.Store, text string) (moda
 		notes = append(notes, r.VINWarning)
 	}
 	query := r.CustomerQuery
+	if query == "" && r.VIN != "" {
+		// myKaarma finds a customer by the VIN's last 8 characters.
+		query = r.VIN[len(r.VIN)-8:]
+	}
 	if !c.CustomerSearch {
 		query = ""
 	}

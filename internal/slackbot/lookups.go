@@ -2,6 +2,7 @@ package slackbot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -155,7 +156,7 @@ func (b *Bot) customerSuggestions(ctx context.Context, st stores.Store, query st
 	if err != nil {
 		b.log.Warn("customer search failed", "store", st.Name, "err", err)
 		text := "⚠️ myKaarma search failed; try again"
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) {
 			text = "⏳ myKaarma is slow; keep typing to search again"
 		}
 		return []option{{Value: optionSearchFailed, Text: text}}

@@ -125,6 +125,13 @@ func TestManifestDeclaresWhatTheBotUses(t *testing.T) {
 	_, hasURL := cmd["url"]
 	assert.False(t, hasURL, "socket mode commands need no request URL")
 
+	shortcuts := m["features"].(map[string]any)["shortcuts"].([]any)
+	require.Len(t, shortcuts, 1)
+	sc := shortcuts[0].(map[string]any)
+	assert.Equal(t, "message", sc["type"])
+	assert.Equal(t, slackbot.CallbackMessageShortcut, sc["callback_id"])
+	assert.Equal(t, "Draft appointment", sc["name"])
+
 	var scopes []string
 	for _, s := range m["oauth_config"].(map[string]any)["scopes"].(map[string]any)["bot"].([]any) {
 		scopes = append(scopes, s.(string))

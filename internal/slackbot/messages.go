@@ -40,6 +40,10 @@ func customerLabel(r appointment.Request) string {
 
 func vehicleLabel(v appointment.Vehicle) string {
 	switch {
+	case v.Label != "" && v.VIN != "":
+		return v.Label + " (VIN " + v.VIN + ")"
+	case v.Label != "":
+		return v.Label
 	case v.VIN != "" && v.UUID != "":
 		return fmt.Sprintf("VIN %s (id %s)", v.VIN, v.UUID)
 	case v.VIN != "":
@@ -133,13 +137,18 @@ func warningLines(sub appointment.Submission, d appointment.Draft) string {
 	return b.String()
 }
 
+// replyMessage is the whole result as one reply, for a thread that already
+// exists (a message shortcut): the summary and the link together.
+func replyMessage(sub appointment.Submission, d appointment.Draft) (string, []slack.Block) {
+	text, link := linkMessage(sub, d)
+	return text, append(summaryBlocks(sub, requestedBy(sub)), link...)
+}
+
 // fallbackMessage carries the whole result to the requester when the channel
 // could not be posted in.
 func fallbackMessage(sub appointment.Submission, d appointment.Draft, why string) (string, []slack.Block) {
-	text, link := linkMessage(sub, d)
-	blocks := append(summaryBlocks(sub, requestedBy(sub)), link...)
-	blocks = append(blocks, slack.NewContextBlock("", mrkdwn(escape(why))))
-	return text, blocks
+	text, blocks := replyMessage(sub, d)
+	return text, append(blocks, slack.NewContextBlock("", mrkdwn(escape(why))))
 }
 
 // failureMessage tells the requester that no draft exists and what to do.
