@@ -92,7 +92,9 @@ func playDemo(ctx context.Context, out io.Writer, logOut io.Writer) error {
 	go func() { done <- serve(botCtx, cfg, telemetry.NewLogger(logs, "text", slog.LevelInfo)) }()
 	defer func() {
 		stopBot()
-		<-done
+		if err := <-done; err != nil {
+			fmt.Fprintln(logOut, "bot stopped with:", err)
+		}
 	}()
 
 	p := &printer{w: out}

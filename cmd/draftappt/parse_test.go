@@ -62,14 +62,14 @@ func TestParseCommandTimezoneFromEnvironment(t *testing.T) {
 	t.Setenv("DEALER_TIMEZONE", "America/Chicago")
 	code, out, _ := runParseCmd(t, "", "--now", parseNow, "tomorrow 9am")
 	assert.Equal(t, 0, code)
-	assert.Equal(t, `{"start":"2026-12-04T09:00:00"}`+"\n", out)
+	assert.JSONEq(t, `{"start":"2026-12-04T09:00:00"}`, out)
 }
 
 func TestParseCommandDateOrder(t *testing.T) {
 	t.Setenv("DATE_ORDER", "DMY")
 	code, out, _ := runParseCmd(t, "", "--now", parseNow, "--tz", "Europe/London", "5/1 at 9am")
 	assert.Equal(t, 0, code)
-	assert.Equal(t, `{"start":"2027-01-05T09:00:00"}`+"\n", out)
+	assert.JSONEq(t, `{"start":"2027-01-05T09:00:00"}`, out)
 }
 
 func TestParseCommandStdin(t *testing.T) {
@@ -96,7 +96,7 @@ func TestParseCommandStdin(t *testing.T) {
 	assert.Equal(t, "call me back", *rows[1].Input)
 	assert.NotEmpty(t, rows[1].Error)
 	assert.Empty(t, rows[1].Start)
-	assert.Equal(t, "", *rows[2].Input, "an empty line still gets its object")
+	assert.Empty(t, *rows[2].Input, "an empty line still gets its object")
 	assert.NotEmpty(t, rows[2].Error)
 	assert.Equal(t, "2026-12-04T14:00:00", rows[3].Start)
 	assert.Equal(t, "2026-12-04T15:00:00", rows[3].End)

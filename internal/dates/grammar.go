@@ -590,7 +590,7 @@ func (p *parser) dayCandidate(i int, after bool) bool {
 func (p *parser) monthDate(i int) {
 	mt := &p.toks[i]
 	p.use(i)
-	dayIdx, yearFrom := -1, -1
+	var dayIdx, yearFrom int
 	var src string
 	switch {
 	case p.dayCandidate(i+1, true):

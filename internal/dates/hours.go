@@ -55,7 +55,7 @@ func ParseHours(spec string) (Hours, error) {
 			continue
 		}
 		if err := addClause(&days, c); err != nil {
-			return Hours{}, fmt.Errorf("dates: DEALER_HOURS clause %q: %v", strings.TrimSpace(clause), err)
+			return Hours{}, fmt.Errorf("dates: DEALER_HOURS clause %q: %w", strings.TrimSpace(clause), err)
 		}
 		h.set = true
 	}

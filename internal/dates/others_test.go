@@ -1,7 +1,6 @@
 package dates_test
 
 import (
-	"errors"
 	"testing"
 	"time"
 
@@ -77,7 +76,7 @@ func TestParseEndTable(t *testing.T) {
 			if tc.wantErr != "" {
 				require.Error(t, err, "got %v", got)
 				var de *dates.Error
-				require.True(t, errors.As(err, &de))
+				require.ErrorAs(t, err, &de)
 				assert.Contains(t, de.Message, tc.wantErr)
 				return
 			}
@@ -130,7 +129,7 @@ func TestParseExpiryTable(t *testing.T) {
 			if tc.wantErr != "" {
 				require.Error(t, err, "got %v", got)
 				var de *dates.Error
-				require.True(t, errors.As(err, &de))
+				require.ErrorAs(t, err, &de)
 				assert.Contains(t, de.Message, tc.wantErr)
 				return
 			}
@@ -281,8 +280,8 @@ func TestHoursComparable(t *testing.T) {
 	require.NoError(t, err)
 	b, err := dates.ParseHours("Sat 08:00-13:00; mon,tue,wed 07:00-12:00; mon-wed 12:00-18:00; thu-fri 07:00-18:00")
 	require.NoError(t, err)
-	assert.True(t, a == b, "same hours should compare equal: %s vs %s", a, b)
+	assert.Equal(t, a, b, "same hours should compare equal")
 	z, err := dates.ParseHours("")
 	require.NoError(t, err)
-	assert.True(t, z == dates.Hours{})
+	assert.Equal(t, dates.Hours{}, z)
 }

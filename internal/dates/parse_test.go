@@ -1,7 +1,6 @@
 package dates_test
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -626,7 +625,7 @@ func TestParseTable(t *testing.T) {
 			if tc.wantErr != "" {
 				require.Error(t, err, "got %s", dates.Preview(got))
 				var de *dates.Error
-				require.True(t, errors.As(err, &de), "want *dates.Error, got %T", err)
+				require.ErrorAs(t, err, &de, "want *dates.Error, got %T", err)
 				assert.Contains(t, de.Message, tc.wantErr)
 				return
 			}
@@ -643,7 +642,7 @@ func TestParseNeedsLocation(t *testing.T) {
 	_, err := dates.Parse("tomorrow 9am", time.Now(), dates.Options{})
 	require.Error(t, err)
 	var de *dates.Error
-	assert.False(t, errors.As(err, &de), "a missing location is a programming error, not an advisor message")
+	assert.NotErrorAs(t, err, &de, "a missing location is a programming error, not an advisor message")
 	_, err = dates.ParseEnd("1h", time.Now(), dates.Options{})
 	require.Error(t, err)
 	_, err = dates.ParseExpiry("tomorrow", time.Now(), dates.Options{})
@@ -668,7 +667,7 @@ func TestParseDateOrder(t *testing.T) {
 	}
 	for _, in := range []string{"YMD", "m/d/y", "x"} {
 		_, err := dates.ParseDateOrder(in)
-		assert.Error(t, err, in)
+		require.Error(t, err, in)
 	}
 	assert.Equal(t, "DMY", dates.DMY.String())
 	assert.Equal(t, "MDY", dates.MDY.String())

@@ -67,7 +67,7 @@ func TestMetadataDropsResponseURLWhenTooLong(t *testing.T) {
 	assert.Empty(t, back.ResponseURL)
 
 	_, err = decodeMetadata("")
-	assert.Error(t, err)
+	require.Error(t, err)
 	_, err = decodeMetadata("{not json")
 	assert.Error(t, err)
 }

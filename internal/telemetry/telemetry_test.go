@@ -80,14 +80,14 @@ func TestNilMetricsIsSafe(t *testing.T) {
 
 func TestInstrumentMyKaarma(t *testing.T) {
 	m := NewMetrics()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(201) }))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusCreated) }))
 	defer srv.Close()
 	c := &http.Client{Transport: m.InstrumentMyKaarma(nil)}
 	resp, err := c.Post(srv.URL+"/appointment/v2/dealer/secret-dealer/draftAppointment", "application/json", nil)
 	require.NoError(t, err)
 	resp.Body.Close()
 	rec := httptest.NewRecorder()
-	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	m.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
 	assert.Contains(t, rec.Body.String(), `endpoint="/appointment/v2/dealer/{id}/draftAppointment",status="201"`)
 	assert.NotContains(t, rec.Body.String(), "secret-dealer")
 }
