@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -75,11 +76,17 @@ func playDemo(ctx context.Context, out io.Writer, logOut io.Writer) error {
 	if err != nil {
 		return err
 	}
+	dataDir, err := os.MkdirTemp("", "draftappt-demo-")
+	if err != nil {
+		return fmt.Errorf("a folder for the demo's ledger: %w", err)
+	}
+	defer os.RemoveAll(dataDir)
 	cfg := config.Config{
 		SlackAppToken: fakeslack.AppToken, SlackBotToken: fakeslack.BotToken, SlackAPIURL: slk.APIURL(),
 		MyKaarmaBaseURL: mkURL, MyKaarmaUsername: "demo", MyKaarmaPassword: "demo-password", MyKaarmaTimeout: 5 * time.Second,
 		DealerUUID: sandbox.DealerUUID, DepartmentUUID: sandbox.DepartmentUUID, DealerTimezone: demoTZ, Location: loc,
 		HTTPAddr: "127.0.0.1:0", LogFormat: "text", Level: slog.LevelInfo, ShutdownTimeout: 5 * time.Second,
+		DataDir: dataDir, Retention: config.Days(90 * 24 * time.Hour), MaxConcurrent: 4, QueueSize: 10,
 		Stores: stores.Single(stores.Store{
 			Name: "Lakeside Honda", DealerUUID: sandbox.DealerUUID, DepartmentUUID: sandbox.DepartmentUUID,
 			Timezone: demoTZ, Location: loc,

@@ -101,6 +101,7 @@ func startBotWith(t *testing.T, env map[string]string, setup func(*sandbox.Serve
 		"HTTP_ADDR":         addr,
 		"LOG_LEVEL":         "debug",
 		"SHUTDOWN_TIMEOUT":  "5s",
+		"DATA_DIR":          t.TempDir(),
 	}
 	for k, v := range env {
 		base[k] = v

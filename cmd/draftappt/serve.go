@@ -14,6 +14,7 @@ import (
 	"github.com/draftappt/draftappt/internal/appointment"
 	"github.com/draftappt/draftappt/internal/catalog"
 	"github.com/draftappt/draftappt/internal/config"
+	"github.com/draftappt/draftappt/internal/ledger"
 	"github.com/draftappt/draftappt/internal/mykaarma"
 	"github.com/draftappt/draftappt/internal/slackbot"
 	"github.com/draftappt/draftappt/internal/telemetry"
@@ -97,15 +98,32 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		customers = mk
 	}
 	slackOpts := slackbot.Options{
-		AppToken: cfg.SlackAppToken.Value(),
-		BotToken: cfg.SlackBotToken.Value(),
-		APIURL:   cfg.SlackAPIURL,
-		Debug:    cfg.Level <= slog.LevelDebug,
+		AppToken:      cfg.SlackAppToken.Value(),
+		BotToken:      cfg.SlackBotToken.Value(),
+		APIURL:        cfg.SlackAPIURL,
+		Debug:         cfg.Level <= slog.LevelDebug,
+		MaxConcurrent: cfg.MaxConcurrent,
+		QueueSize:     cfg.QueueSize,
+		RateLimit:     cfg.UserRateLimit,
+		RateWindow:    cfg.UserRateWindow,
+		Access:        slackbot.Access{Channels: cfg.AllowedChannels, Users: cfg.AllowedUsers},
 	}
+	book, err := ledger.Open(ctx, ledger.Config{DatabaseURL: cfg.DatabaseURL.Value(), DataDir: cfg.DataDir})
+	if err != nil {
+		return fmt.Errorf("open the ledger: %w", err)
+	}
+	defer book.Close()
+
 	api := slackbot.NewAPI(slackOpts, log)
 	announcer := slackbot.NewAnnouncer(api, nil, metrics, log)
 	pipeline := appointment.NewPipeline(appointment.PipelineConfig{
-		Creator: mykaarma.NewDraftCreator(mk), Announcer: announcer, Log: log, Observer: metrics,
+		Creator: mykaarma.NewDraftCreator(mk), Announcer: announcer, Ledger: book, Log: log, Observer: metrics,
+		Location: func(dealer string) *time.Location {
+			if st, ok := cfg.Stores.ByDealer(dealer); ok && st.Location != nil {
+				return st.Location
+			}
+			return time.UTC
+		},
 	})
 	bot := slackbot.New(slackOpts, slackbot.Deps{
 		API: api, Pipeline: pipeline, Stores: cfg.Stores, Order: cfg.Order, Catalog: cat, Customers: customers,
@@ -128,6 +146,16 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	log.Info("draftappt starting", "version", version, "http_addr", ln.Addr().String(),
 		"stores", cfg.Stores.Len(), "mykaarma", cfg.MyKaarmaBaseURL)
 
+	// Finish what a previous process left, then keep the ledger trimmed.
+	go func() {
+		if n, err := pipeline.Recover(ctx); err != nil {
+			log.Error("recovery after restart failed", "err", err)
+		} else if n > 0 {
+			log.Info("recovered unfinished submissions", "count", n)
+		}
+	}()
+	go purgeLoop(ctx, pipeline, cfg.Retention.Duration(), log)
+
 	runErr := bot.Run(ctx)
 
 	// Stop taking work, let in-flight submissions finish, then close.
@@ -144,4 +172,22 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	log.Info("draftappt stopped cleanly")
 	return nil
+}
+
+// purgeLoop deletes ledger records past the retention, now and hourly.
+func purgeLoop(ctx context.Context, p *appointment.Pipeline, retention time.Duration, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := p.Purge(ctx, retention); err != nil {
+			log.Warn("ledger purge failed", "err", err)
+		} else if n > 0 {
+			log.Info("ledger purged", "records", n, "retention", retention)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

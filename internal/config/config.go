@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"strconv"
 	"reflect"
 	"strings"
 	"text/tabwriter"
@@ -65,6 +66,16 @@ type Config struct {
 	StoresFile     string `envconfig:"STORES_FILE" desc:"YAML file listing several stores and their channels (replaces the DEALER_* variables)"`
 	DateOrder      string `envconfig:"DATE_ORDER" default:"MDY" desc:"how numeric dates are read: MDY (12/5 = Dec 5) or DMY (12/5 = 12 May)"`
 
+	DataDir         string        `envconfig:"DATA_DIR" default:"./data" desc:"directory of the ledger's SQLite file (draftappt.db)"`
+	DatabaseURL     Secret        `envconfig:"DATABASE_URL" desc:"postgres://… to keep the ledger in PostgreSQL instead (several replicas can share it)"`
+	Retention       Days          `envconfig:"RETENTION" default:"90d" desc:"how long the ledger keeps submissions (e.g. 90d, 720h)"`
+	MaxConcurrent   int           `envconfig:"MAX_CONCURRENT_SUBMISSIONS" default:"8" desc:"submissions sent to myKaarma at once; more wait in the queue"`
+	QueueSize       int           `envconfig:"SUBMISSION_QUEUE" default:"100" desc:"submissions that may wait; beyond it users are asked to retry"`
+	UserRateLimit   int           `envconfig:"USER_RATE_LIMIT" default:"20" desc:"drafts one user may create per USER_RATE_WINDOW (0: no limit)"`
+	UserRateWindow  time.Duration `envconfig:"USER_RATE_WINDOW" default:"10m" desc:"the window of USER_RATE_LIMIT"`
+	AllowedChannels []string      `envconfig:"ALLOWED_CHANNELS" desc:"comma-separated channel ids where the bot works (empty: everywhere)"`
+	AllowedUsers    []string      `envconfig:"ALLOWED_USERS" desc:"comma-separated user ids who may use the bot (empty: everyone)"`
+
 	HTTPAddr        string        `envconfig:"HTTP_ADDR" default:":8080" desc:"listen address for /healthz, /readyz and /metrics"`
 	LogLevel        string        `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
 	LogFormat       string        `envconfig:"LOG_FORMAT" default:"json" desc:"json or text"`
@@ -77,6 +88,32 @@ type Config struct {
 	Level    slog.Level      `ignored:"true"`
 	Stores   *stores.Set     `ignored:"true"`
 }
+
+// Days is a duration that also accepts whole days ("90d"), since
+// retention is thought of in days.
+type Days time.Duration
+
+// Decode implements envconfig.Decoder.
+func (d *Days) Decode(v string) error {
+	v = strings.TrimSpace(v)
+	if n, ok := strings.CutSuffix(v, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days <= 0 {
+			return fmt.Errorf("%q is not a number of days", v)
+		}
+		*d = Days(time.Duration(days) * 24 * time.Hour)
+		return nil
+	}
+	dur, err := time.ParseDuration(v)
+	if err != nil {
+		return fmt.Errorf("%q is not a duration such as 90d or 720h", v)
+	}
+	*d = Days(dur)
+	return nil
+}
+
+// Duration is the value as a time.Duration.
+func (d Days) Duration() time.Duration { return time.Duration(d) }
 
 // Error lists every problem found in the environment. Its message never
 // contains a secret's value.
@@ -136,8 +173,13 @@ func describe(key string, f reflect.StructField, err error) string {
 	var pe *envconfig.ParseError
 	if errors.As(err, &pe) {
 		want := "a valid value"
-		if f.Type == reflect.TypeOf(time.Duration(0)) {
+		switch f.Type {
+		case reflect.TypeOf(time.Duration(0)):
 			want = "a duration such as 10s or 1m"
+		case reflect.TypeOf(Days(0)):
+			want = "a duration such as 90d or 720h"
+		case reflect.TypeOf(0):
+			want = "a whole number"
 		}
 		return fmt.Sprintf("%s is not %s", key, want)
 	}
@@ -180,6 +222,24 @@ func (c *Config) validate(failed map[string]bool) []string {
 	}
 	if !failed["MYKAARMA_TIMEOUT"] && c.MyKaarmaTimeout <= 0 {
 		p = append(p, "MYKAARMA_TIMEOUT must be a positive duration such as 10s")
+	}
+	if !failed["MAX_CONCURRENT_SUBMISSIONS"] && (c.MaxConcurrent < 1 || c.MaxConcurrent > 256) {
+		p = append(p, "MAX_CONCURRENT_SUBMISSIONS must be between 1 and 256")
+	}
+	if !failed["SUBMISSION_QUEUE"] && (c.QueueSize < 0 || c.QueueSize > 100000) {
+		p = append(p, "SUBMISSION_QUEUE must be between 0 and 100000")
+	}
+	if !failed["USER_RATE_LIMIT"] && c.UserRateLimit < 0 {
+		p = append(p, "USER_RATE_LIMIT must not be negative")
+	}
+	if !failed["USER_RATE_WINDOW"] && c.UserRateWindow <= 0 {
+		p = append(p, "USER_RATE_WINDOW must be a positive duration such as 10m")
+	}
+	if !failed["RETENTION"] && c.Retention <= 0 {
+		p = append(p, "RETENTION must be positive, e.g. 90d")
+	}
+	if u := c.DatabaseURL.Value(); u != "" && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
+		p = append(p, "DATABASE_URL must start with postgres:// or postgresql://")
 	}
 	if !failed["SHUTDOWN_TIMEOUT"] && c.ShutdownTimeout < 0 {
 		p = append(p, "SHUTDOWN_TIMEOUT must not be negative")

@@ -379,3 +379,60 @@ func (s *Server) ViewStack(userID string) []View {
 	}
 	return out
 }
+
+// apiViewsPublish sets a user's App Home tab, like Slack: a home view needs
+// no trigger, and hash (when given) must match the current one.
+func (s *Server) apiViewsPublish(_ *http.Request, a args) apiResp {
+	user := a.str("user_id")
+	if user == "" {
+		return errResp("invalid_arguments", "[ERROR] missing required field: user_id [json-pointer:/user_id]")
+	}
+	if s.homes == nil {
+		s.homes = map[string]*homeRec{}
+	}
+	cur := s.homes[user]
+	if h := a.str("hash"); h != "" && (cur == nil || h != cur.hash) {
+		return errResp("hash_conflict")
+	}
+	raw := a.json("view")
+	var body obj
+	if err := json.Unmarshal(raw, &body); err != nil || getStr(body, "type") != "home" {
+		return errResp("invalid_arguments", "[ERROR] view type must be home [json-pointer:/view/type]")
+	}
+	if blocks := getArr(body, "blocks"); len(blocks) > 100 {
+		return errResp("invalid_arguments", "[ERROR] must provide an array of at most 100 blocks [json-pointer:/view/blocks]")
+	}
+	rec := &homeRec{hash: newHash(), raw: compactJSON(raw)}
+	s.homes[user] = rec
+	s.notifyLocked()
+	return okResp("view", obj{"id": "VHOME" + user, "type": "home", "hash": rec.hash, "blocks": body["blocks"]})
+}
+
+type homeRec struct {
+	hash string
+	raw  json.RawMessage
+}
+
+// Home returns the App Home view last published for a user, if any.
+func (s *Server) Home(userID string) (json.RawMessage, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	h, ok := s.homes[userID]
+	if !ok {
+		return nil, false
+	}
+	return h.raw, true
+}
+
+// WaitHome waits until a user's App Home has been published.
+func (s *Server) WaitHome(ctx context.Context, userID string) (json.RawMessage, error) {
+	var out json.RawMessage
+	err := s.waitFor(ctx, func() bool {
+		h, ok := s.homes[userID]
+		if ok {
+			out = h.raw
+		}
+		return ok
+	})
+	return out, err
+}

@@ -77,6 +77,7 @@ var apiMethods = map[string]apiHandler{
 	"views.open":            (*Server).apiViewsOpen,
 	"views.push":            (*Server).apiViewsPush,
 	"views.update":          (*Server).apiViewsUpdate,
+	"views.publish":         (*Server).apiViewsPublish,
 	"chat.postMessage":      (*Server).apiPostMessage,
 	"chat.postEphemeral":    (*Server).apiPostEphemeral,
 	"chat.update":           (*Server).apiChatUpdate,

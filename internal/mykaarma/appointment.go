@@ -3,6 +3,7 @@ package mykaarma
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/draftappt/draftappt/internal/appointment"
 	"github.com/draftappt/draftappt/internal/dates"
@@ -82,3 +83,6 @@ func (e *APIError) MetricCode() string {
 	}
 	return e.Kind.String()
 }
+
+// RetryDelay is myKaarma's Retry-After hint, for the pipeline's retries.
+func (e *APIError) RetryDelay() time.Duration { return e.RetryAfter }

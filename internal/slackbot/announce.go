@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -23,7 +24,14 @@ type Announcer struct {
 	http    *http.Client
 	metrics *telemetry.Metrics
 	log     *slog.Logger
+	// deadline bounds retries of one post after 429/5xx; then the caller
+	// reaches the user another way.
+	deadline time.Duration
+	sleep    func(context.Context, time.Duration) error
 }
+
+// DefaultPostDeadline is how long a post is retried after 429/5xx.
+const DefaultPostDeadline = 2 * time.Minute
 
 var _ appointment.Announcer = (*Announcer)(nil)
 
@@ -33,7 +41,46 @@ func NewAnnouncer(api *slack.Client, httpClient *http.Client, metrics *telemetry
 	if httpClient == nil {
 		httpClient = &http.Client{Timeout: webTimeout}
 	}
-	return &Announcer{api: api, http: httpClient, metrics: metrics, log: log}
+	return &Announcer{api: api, http: httpClient, metrics: metrics, log: log, deadline: DefaultPostDeadline, sleep: sleepCtx}
+}
+
+// WithPostDeadline changes how long posts are retried (tests shorten it).
+func (a *Announcer) WithPostDeadline(d time.Duration) *Announcer {
+	a.deadline = d
+	return a
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// retryWait says whether a failed post may be sent again and after how
+// long: only rate limits (Slack's Retry-After) and server errors, where
+// Slack did not take the message.
+func retryWait(err error, backoff time.Duration) (time.Duration, bool) {
+	var rl *slack.RateLimitedError
+	if errors.As(err, &rl) {
+		if rl.RetryAfter <= 0 {
+			return backoff, true
+		}
+		return rl.RetryAfter, true
+	}
+	var sc slack.StatusCodeError
+	if errors.As(err, &sc) && sc.Code >= 500 {
+		return backoff, true
+	}
+	switch slackError(err) {
+	case "internal_error", "service_unavailable", "fatal_error", "ratelimited":
+		return backoff, true
+	}
+	return 0, false
 }
 
 // AnnounceDraft posts the parent message and the link in its thread.
@@ -94,12 +141,24 @@ func (a *Announcer) post(ctx context.Context, channel, thread, text string, bloc
 	if thread != "" {
 		opts = append(opts, slack.MsgOptionTS(thread))
 	}
-	_, ts, err := a.api.PostMessageContext(ctx, channel, opts...)
-	if err != nil {
+	start := time.Now()
+	backoff := time.Second
+	for {
+		_, ts, err := a.api.PostMessageContext(ctx, channel, opts...)
+		if err == nil {
+			return ts, nil
+		}
 		a.metrics.SlackError("chat.postMessage", slackError(err))
-		return "", fmt.Errorf("chat.postMessage: %w", err)
+		wait, ok := retryWait(err, backoff)
+		if !ok || time.Since(start)+wait > a.deadline {
+			return "", fmt.Errorf("chat.postMessage: %w", err)
+		}
+		a.log.Warn("slack refused the post for now; retrying", "channel", channel, "wait", wait, "err", err)
+		if serr := a.sleep(ctx, wait); serr != nil {
+			return "", fmt.Errorf("chat.postMessage: %w", errors.Join(err, serr))
+		}
+		backoff = min(backoff*2, 30*time.Second)
 	}
-	return ts, nil
 }
 
 // reachRequester delivers a private message by response_url, else by DM.

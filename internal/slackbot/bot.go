@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/draftappt/draftappt/internal/appointment"
@@ -36,6 +37,17 @@ type Options struct {
 	// PingInterval is how long the client waits for a server ping before it
 	// reconnects; zero keeps slack-go's 30 s.
 	PingInterval time.Duration
+	// MaxConcurrent submissions are sent to myKaarma at once; QueueSize more
+	// may wait. Beyond that users are asked to try again.
+	MaxConcurrent int
+	QueueSize     int
+	// RateLimit drafts per RateWindow per user (0: no limit).
+	RateLimit  int
+	RateWindow time.Duration
+	Access     Access
+	// PostDeadline bounds retrying a Slack post after 429/5xx before the
+	// user is reached another way; default 2 minutes.
+	PostDeadline time.Duration
 }
 
 // NewAPI builds the Web API client both the bot and the announcer use.
@@ -76,17 +88,92 @@ type Bot struct {
 	log       *slog.Logger
 
 	ready        atomic.Bool
-	inflight     sync.WaitGroup
 	previews     previewGate
 	vehicleCache vehicleCache
+	limiter      *rateLimiter
+
+	// The submission queue: slots bound queued+running submissions, so a
+	// burst costs bounded memory and goroutines.
+	slots   chan struct{}
+	queue   chan queued
+	workers sync.WaitGroup
+	qmu     sync.Mutex
+	closed  bool
 }
 
-// New wires a Bot.
+type queued struct {
+	ctx context.Context
+	sub appointment.Submission
+	log *slog.Logger
+}
+
+// New wires a Bot and starts its submission workers.
 func New(opts Options, d Deps) *Bot {
-	return &Bot{
+	if opts.MaxConcurrent <= 0 {
+		opts.MaxConcurrent = 8
+	}
+	if opts.QueueSize < 0 {
+		opts.QueueSize = 0
+	}
+	b := &Bot{
 		api: d.API, opts: opts, pipeline: d.Pipeline, stores: d.Stores, order: d.Order, catalog: d.Catalog,
 		customers: d.Customers, notifier: d.Announcer, metrics: d.Metrics, log: d.Log,
+		limiter: newRateLimiter(opts.RateLimit, opts.RateWindow),
+		slots:   make(chan struct{}, opts.MaxConcurrent+opts.QueueSize),
+		queue:   make(chan queued, opts.MaxConcurrent+opts.QueueSize),
 	}
+	for range opts.MaxConcurrent {
+		b.workers.Add(1)
+		go b.work()
+	}
+	return b
+}
+
+func (b *Bot) work() {
+	defer b.workers.Done()
+	for q := range b.queue {
+		b.process(q)
+	}
+}
+
+func (b *Bot) process(q queued) {
+	defer func() { <-b.slots }()
+	defer func() {
+		if r := recover(); r != nil {
+			q.log.Error("submission panicked", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+		}
+	}()
+	_, _ = b.pipeline.Process(q.ctx, q.sub)
+}
+
+// reserve takes a queue slot, or reports that the bot is full or stopping.
+func (b *Bot) reserve() (ok bool, why string) {
+	b.qmu.Lock()
+	defer b.qmu.Unlock()
+	if b.closed {
+		return false, "The bot is restarting. Please press Create draft again in a minute."
+	}
+	select {
+	case b.slots <- struct{}{}:
+		return true, ""
+	default:
+		return false, "The bot is busy with other drafts right now. Please press Create draft again in a minute."
+	}
+}
+
+func (b *Bot) release() { <-b.slots }
+
+func (b *Bot) enqueue(q queued) {
+	b.qmu.Lock()
+	defer b.qmu.Unlock()
+	// Cannot block: a slot was reserved, and the queue holds as many items
+	// as there are slots. After Drain closed it, the record stays in the
+	// ledger (received) and the next start tells the user.
+	if b.closed {
+		b.release()
+		return
+	}
+	b.queue <- q
 }
 
 // Ready reports whether the Socket Mode connection is up.
@@ -162,10 +249,17 @@ func (b *Bot) checkToken(ctx context.Context) error {
 	}
 }
 
-// Drain waits for in-flight submissions, at most until ctx ends.
+// Drain stops taking submissions and waits for queued and running ones to
+// finish, at most until ctx ends; what is left stays in the ledger.
 func (b *Bot) Drain(ctx context.Context) error {
+	b.qmu.Lock()
+	if !b.closed {
+		b.closed = true
+		close(b.queue)
+	}
+	b.qmu.Unlock()
 	done := make(chan struct{})
-	go func() { b.inflight.Wait(); close(done) }()
+	go func() { b.workers.Wait(); close(done) }()
 	select {
 	case <-done:
 		return nil
@@ -268,18 +362,35 @@ func (b *Bot) handle(ctx context.Context, env *envelope, ev socketmode.Event) {
 			who.ChannelID, who.ResponseURL = m.ChannelID, m.ResponseURL
 		}
 		b.onInteraction(ctx, env, cb)
+	case socketmode.EventTypeEventsAPI:
+		env.ack(nil)
+		if e, ok := ev.Data.(slackevents.EventsAPIEvent); ok {
+			if home, ok := e.InnerEvent.Data.(*slackevents.AppHomeOpenedEvent); ok && home.Tab == "home" {
+				who = appointment.Requester{UserID: home.User}
+				b.publishHome(ctx, env, home.User)
+			}
+		}
 	default:
-		// No events are subscribed yet; ack so Slack does not retry.
 		env.ack(nil)
 	}
 }
 
 func (b *Bot) onSlashCommand(ctx context.Context, env *envelope, cmd slack.SlashCommand) {
 	text := strings.TrimSpace(cmd.Text)
+	if ok, why := b.opts.Access.allows(cmd.ChannelID, cmd.UserID); !ok {
+		env.log.Warn("command refused by access control", "user", cmd.UserID, "channel", cmd.ChannelID)
+		b.metrics.Command("refused")
+		env.ack(map[string]any{"response_type": "ephemeral", "text": why})
+		return
+	}
 	switch strings.ToLower(text) {
 	case "help", "?", "-h", "--help":
 		b.metrics.Command("help")
 		env.ack(map[string]any{"response_type": "ephemeral", "text": helpText()})
+		return
+	case "list", "history", "recent":
+		b.metrics.Command("list")
+		env.ack(b.historyReply(ctx, cmd.UserID))
 		return
 	}
 	b.metrics.Command("open")
@@ -292,6 +403,12 @@ func (b *Bot) onSlashCommand(ctx context.Context, env *envelope, cmd slack.Slash
 // from its text, and the result goes into that message's thread.
 func (b *Bot) onMessageShortcut(ctx context.Context, env *envelope, cb slack.InteractionCallback) {
 	env.ack(nil)
+	if ok, why := b.opts.Access.allows(cb.Channel.ID, cb.User.ID); !ok {
+		env.log.Warn("shortcut refused by access control", "user", cb.User.ID, "channel", cb.Channel.ID)
+		b.metrics.Command("refused")
+		_ = b.notifier.Notify(ctx, appointment.Requester{UserID: cb.User.ID, ChannelID: cb.Channel.ID, ResponseURL: cb.ResponseURL}, why)
+		return
+	}
 	b.metrics.Command("message_shortcut")
 	thread := cb.Message.ThreadTimestamp
 	if thread == "" {
@@ -481,6 +598,11 @@ func (b *Bot) onSubmit(ctx context.Context, env *envelope, cb slack.InteractionC
 		env.ack(submissionErrors(appointment.FieldErrors{appointment.FieldCustomer: "Search again and pick a customer from the list."}, present))
 		return
 	}
+	if ok, why := b.opts.Access.allows(meta.ChannelID, cb.User.ID); !ok {
+		log.Warn("submission refused by access control")
+		env.ack(submissionErrors(appointment.FieldErrors{appointment.FieldWhen: why}, present))
+		return
+	}
 	form.Picked = b.pickedServices(st, p.Services)
 	sub, err := b.pipeline.Prepare(env.req.EnvelopeID, st.Domain(b.order), form, who)
 	if fe, ok := appointment.AsFieldErrors(err); ok {
@@ -495,20 +617,39 @@ func (b *Bot) onSubmit(ctx context.Context, env *envelope, cb slack.InteractionC
 		env.ack(submissionErrors(appointment.FieldErrors{appointment.FieldWhen: appointment.UserMessage(err)}, present))
 		return
 	}
+	sub.Key = submissionKey(cb.View.ID, cb.View.State)
+	if !b.limiter.allow(cb.User.ID, time.Now()) {
+		log.Warn("submission refused by the rate limit")
+		b.metrics.Submission("rate_limited")
+		env.ack(submissionErrors(appointment.FieldErrors{appointment.FieldWhen: fmt.Sprintf(
+			"You've created %d drafts in the last %s. Please wait a few minutes before the next one.",
+			b.opts.RateLimit, b.opts.RateWindow)}, present))
+		return
+	}
+	if ok, why := b.reserve(); !ok {
+		log.Warn("submission refused: queue full or shutting down")
+		b.metrics.Submission("busy")
+		env.ack(submissionErrors(appointment.FieldErrors{appointment.FieldWhen: why}, present))
+		return
+	}
+	// Recorded before the ack closes the modal: from here nothing is lost.
+	dup, err := b.pipeline.Record(ctx, sub)
+	if err != nil {
+		b.release()
+		log.Error("could not record the submission", "err", err)
+		b.metrics.Submission("error")
+		env.ack(submissionErrors(appointment.FieldErrors{appointment.FieldWhen: "The bot couldn't save your request, so nothing was sent. Please press Create draft again in a minute."}, present))
+		return
+	}
 	env.ack(nil) // closes the modal
+	if dup {
+		b.release()
+		b.metrics.Submission("duplicate")
+		return
+	}
 	b.metrics.Submission("accepted")
 	log.Info("submission accepted", "store", st.Name, "start", sub.Request.Start.Format(time.RFC3339))
-
-	b.inflight.Add(1)
-	go func() {
-		defer b.inflight.Done()
-		defer func() {
-			if r := recover(); r != nil {
-				log.Error("submission panicked", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
-			}
-		}()
-		_, _ = b.pipeline.Process(context.WithoutCancel(ctx), sub)
-	}()
+	b.enqueue(queued{ctx: context.WithoutCancel(ctx), sub: sub, log: log})
 }
 
 func ptr[T any](v T) *T { return &v }
