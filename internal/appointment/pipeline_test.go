@@ -82,7 +82,9 @@ func newSetup(t *testing.T, create func(n int32) (appointment.Draft, error)) *se
 	now := time.Date(2026, 12, 3, 14, 0, 0, 0, loc)
 	s := &setup{an: &fakeAnnouncer{}, l: openLedger(t)}
 	s.cr = &fakeCreator{}
-	s.cr.create = func(context.Context, appointment.Request) (appointment.Draft, error) { return create(s.cr.calls.Load()) }
+	s.cr.create = func(context.Context, appointment.Request) (appointment.Draft, error) {
+		return create(s.cr.calls.Load())
+	}
 	s.p = appointment.NewPipeline(appointment.PipelineConfig{
 		Creator: s.cr, Announcer: s.an, Ledger: s.l, Now: func() time.Time { return now },
 		Sleep:    func(_ context.Context, d time.Duration) error { s.sleeps = append(s.sleeps, d); return nil },
@@ -164,7 +166,9 @@ func TestPipeline(t *testing.T) {
 	})
 
 	t.Run("ErrInternalGetsGenericMessage", func(t *testing.T) {
-		s := newSetup(t, func(int32) (appointment.Draft, error) { return appointment.Draft{}, errors.New("secret internal detail") })
+		s := newSetup(t, func(int32) (appointment.Draft, error) {
+			return appointment.Draft{}, errors.New("secret internal detail")
+		})
 		_, _ = s.p.Record(ctx, s.sub)
 		_, _ = s.p.Process(ctx, s.sub)
 		require.Len(t, s.an.failures, 1)

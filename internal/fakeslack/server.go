@@ -142,8 +142,8 @@ type fault struct {
 // Server is the fake Slack. Create it with New and Close it when done.
 type Server struct {
 	homes map[string]*homeRec // App Home views by user
-	cfg config
-	hs  *httptest.Server
+	cfg   config
+	hs    *httptest.Server
 
 	done chan struct{}
 	wg   sync.WaitGroup

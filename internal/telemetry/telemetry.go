@@ -12,12 +12,15 @@ import (
 )
 
 // NewLogger builds the process logger: JSON by default, text for people.
-func NewLogger(w io.Writer, format string, level slog.Leveler) *slog.Logger {
+// Every record goes through NewRedactingHandler, which hides the given
+// secrets (tokens, passwords) and anything shaped like a credential.
+func NewLogger(w io.Writer, format string, level slog.Leveler, secrets ...string) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler = slog.NewJSONHandler(w, opts)
 	if format == "text" {
-		return slog.New(slog.NewTextHandler(w, opts))
+		h = slog.NewTextHandler(w, opts)
 	}
-	return slog.New(slog.NewJSONHandler(w, opts))
+	return slog.New(NewRedactingHandler(h, secrets...))
 }
 
 // Handler serves /healthz (the process is alive) and /readyz (200 only
