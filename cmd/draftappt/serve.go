@@ -45,7 +45,10 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		fmt.Fprintf(stderr, "draftappt: %v\nRun 'draftappt serve -h' for the list of variables.\n", err)
 		return exitConfig
 	}
-	log := telemetry.NewLogger(stderr, cfg.LogFormat, cfg.Level)
+	// The logger knows the secrets, so they are redacted even if some code
+	// logs them by mistake.
+	log := telemetry.NewLogger(stderr, cfg.LogFormat, cfg.Level, cfg.SlackAppToken.Value(), cfg.SlackBotToken.Value(),
+		cfg.MyKaarmaUsername.Value(), cfg.MyKaarmaPassword.Value(), cfg.DatabaseURL.Value())
 	if err := serve(ctx, cfg, log); err != nil {
 		log.Error("draftappt stopped", "err", err)
 		return exitFail

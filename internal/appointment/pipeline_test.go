@@ -67,13 +67,12 @@ func openLedger(t *testing.T) *ledger.Ledger {
 }
 
 type setup struct {
-	p       *appointment.Pipeline
-	cr      *fakeCreator
-	an      *fakeAnnouncer
-	l       *ledger.Ledger
-	sleeps  []time.Duration
-	sub     appointment.Submission
-	created func() (appointment.Draft, error)
+	p      *appointment.Pipeline
+	cr     *fakeCreator
+	an     *fakeAnnouncer
+	l      *ledger.Ledger
+	sleeps []time.Duration
+	sub    appointment.Submission
 }
 
 func newSetup(t *testing.T, create func(n int32) (appointment.Draft, error)) *setup {

@@ -269,6 +269,9 @@ func (e *APIError) UserMessage() string {
 		}
 		return "myKaarma is receiving too many requests right now" + status + ". Try again " + when + "."
 	case KindUnavailable:
+		if e.ErrorDescription != "" {
+			return "myKaarma is having trouble right now" + status + ": " + strings.TrimSuffix(e.ErrorDescription, ".") + ". Try again in a few minutes." + maybeCreated
+		}
 		return "myKaarma is having trouble right now" + status + ". Try again in a few minutes." + maybeCreated
 	case KindRejected:
 		if e.ErrorDescription != "" {

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/draftappt/draftappt/internal/appointment"
 	"github.com/draftappt/draftappt/internal/mykaarma"
@@ -134,12 +135,16 @@ func searchTerm(q string) string {
 	return truncateBytes(strings.Join(strings.Fields(q), " "), mykaarma.MaxSearchTermLength)
 }
 
+// truncateBytes cuts s to at most n bytes at a rune boundary.
 func truncateBytes(s string, n int) string {
-	for len(s) > n {
-		r := []rune(s)
-		s = string(r[:len(r)-1])
+	if len(s) <= n {
+		return s
 	}
-	return s
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut]
 }
 
 // customerSuggestions answers the customer search; on failure or timeout it

@@ -132,6 +132,10 @@ func TestManifestDeclaresWhatTheBotUses(t *testing.T) {
 	assert.Equal(t, slackbot.CallbackMessageShortcut, sc["callback_id"])
 	assert.Equal(t, "Draft appointment", sc["name"])
 
+	events := settings["event_subscriptions"].(map[string]any)["bot_events"].([]any)
+	assert.Equal(t, []any{"app_home_opened"}, events)
+	assert.Equal(t, true, m["features"].(map[string]any)["app_home"].(map[string]any)["home_tab_enabled"])
+
 	var scopes []string
 	for _, s := range m["oauth_config"].(map[string]any)["scopes"].(map[string]any)["bot"].([]any) {
 		scopes = append(scopes, s.(string))

@@ -29,9 +29,14 @@ const maxMetadata = 3000
 
 func (m metadata) encode() string {
 	b, _ := json.Marshal(m) // a struct of strings always marshals
+	// Shed what can be lost, least useful first: the text to prefill from,
+	// then the response_url (the bot can still reach the user by DM).
+	for len(b) > maxMetadata && m.Text != "" {
+		r := []rune(m.Text)
+		m.Text = string(r[:len(r)/2])
+		b, _ = json.Marshal(m)
+	}
 	if len(b) > maxMetadata {
-		// A response_url is the only long field; without it the bot still
-		// reaches the user by DM.
 		m.ResponseURL = ""
 		b, _ = json.Marshal(m)
 	}

@@ -198,3 +198,12 @@ func TestSearchTerm(t *testing.T) {
 		assert.Equal(t, want, searchTerm(in), in)
 	}
 }
+
+func TestMetadataStaysWithinSlackLimit(t *testing.T) {
+	m := metadata{ChannelID: "C1", ResponseURL: "https://hooks.slack.com/commands/T/1/abc", Text: strings.Repeat("<>&", 170)}
+	enc := m.encode()
+	assert.LessOrEqual(t, len(enc), maxMetadata)
+	back, err := decodeMetadata(enc)
+	require.NoError(t, err)
+	assert.Equal(t, m.ResponseURL, back.ResponseURL, "the text is shed before the response_url")
+}
