@@ -385,3 +385,15 @@ func TestFatalSlackAuthExitsNonZero(t *testing.T) {
 		t.Fatal("a refused token must end the process, not loop")
 	}
 }
+
+func TestReadyzFollowsTheConnection(t *testing.T) {
+	h := startBot(t, nil)
+	h.slack.FailNext("apps.connections.open", 1, "internal_error")
+	before := h.slack.ConnectCount()
+	h.slack.DropConnections()
+	require.Eventually(t, func() bool { return h.readyz() == http.StatusServiceUnavailable }, 10*time.Second, 5*time.Millisecond,
+		"not ready while the socket is down")
+	require.NoError(t, h.slack.WaitConnectCount(h.ctx(), before+1))
+	require.Eventually(t, func() bool { return h.readyz() == http.StatusOK }, 15*time.Second, 20*time.Millisecond,
+		"ready again after reconnecting")
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"runtime/debug"
 	"time"
 )
 
@@ -89,6 +90,22 @@ type Coded interface {
 // nothing, so sending it again cannot make a second draft.
 type Retryable interface {
 	Retryable() bool
+}
+
+// Uncertain is an error after which myKaarma may or may not have created
+// the draft (a timeout, a broken connection, a 5xx): the ledger records the
+// outcome as unknown rather than failed.
+type Uncertain interface {
+	Uncertain() bool
+}
+
+// panicError is a creator that panicked: whether it sent anything is unknown.
+type panicError struct{ value any }
+
+func (e panicError) Error() string   { return fmt.Sprintf("draft creator panicked: %v", e.value) }
+func (e panicError) Uncertain() bool { return true }
+func (e panicError) UserMessage() string {
+	return "Something went wrong on our side while creating the draft, so it may or may not exist. Check myKaarma before trying again."
 }
 
 // RetryDelayer is an error that carries the server's wait hint (Retry-After).
@@ -271,7 +288,12 @@ func (p *Pipeline) Process(ctx context.Context, sub Submission) (Draft, error) {
 		msg := UserMessage(err)
 		p.observe("failed", err)
 		log.Error("draft not created", "err", err)
-		if _, _, lerr := p.ledger.Advance(context.WithoutCancel(ctx), sub.Key, StatusFailed, Update{Reason: msg}); lerr != nil {
+		status := StatusFailed
+		var u Uncertain
+		if errors.As(err, &u) && u.Uncertain() {
+			status = StatusUnknown
+		}
+		if _, _, lerr := p.ledger.Advance(context.WithoutCancel(ctx), sub.Key, status, Update{Reason: msg}); lerr != nil {
 			log.Error("could not record the failure", "err", lerr)
 		}
 		p.tell(ctx, log, sub, msg)
@@ -292,7 +314,7 @@ func (p *Pipeline) Process(ctx context.Context, sub Submission) (Draft, error) {
 func (p *Pipeline) create(ctx context.Context, log *slog.Logger, sub Submission) (Draft, error) {
 	start := p.now()
 	for attempt := 1; ; attempt++ {
-		d, err := p.creator.CreateDraft(ctx, sub.Request)
+		d, err := p.safeCreate(ctx, sub.Request)
 		if err == nil {
 			return d, nil
 		}
@@ -309,6 +331,18 @@ func (p *Pipeline) create(ctx context.Context, log *slog.Logger, sub Submission)
 			return Draft{}, errors.Join(err, serr)
 		}
 	}
+}
+
+// safeCreate turns a panic in the creator into an uncertain error, so one
+// bad answer costs one submission, told to its user, never the process.
+func (p *Pipeline) safeCreate(ctx context.Context, req Request) (d Draft, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			p.log.Error("draft creator panicked", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			d, err = Draft{}, panicError{r}
+		}
+	}()
+	return p.creator.CreateDraft(ctx, req)
 }
 
 // announce posts the draft, then marks it announced. Posting first means a

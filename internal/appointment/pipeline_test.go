@@ -288,3 +288,29 @@ func TestRecover(t *testing.T) {
 		assert.Equal(t, appointment.StatusFailed, s.status(t).Status)
 	})
 }
+
+func TestPipelinePanicsAndUncertainty(t *testing.T) {
+	ctx := context.Background()
+
+	t.Run("CreatorPanicIsToldAndUnknown", func(t *testing.T) {
+		s := newSetup(t, func(int32) (appointment.Draft, error) { panic("boom") })
+		_, _ = s.p.Record(ctx, s.sub)
+		_, err := s.p.Process(ctx, s.sub)
+		require.Error(t, err)
+		require.Len(t, s.an.failures, 1)
+		assert.Contains(t, s.an.failures[0], "may or may not")
+		assert.Equal(t, appointment.StatusUnknown, s.status(t).Status)
+	})
+
+	t.Run("UncertainErrorRecordedUnknown", func(t *testing.T) {
+		s := newSetup(t, func(int32) (appointment.Draft, error) { return appointment.Draft{}, uncertainErr{} })
+		_, _ = s.p.Record(ctx, s.sub)
+		_, _ = s.p.Process(ctx, s.sub)
+		assert.Equal(t, appointment.StatusUnknown, s.status(t).Status)
+	})
+}
+
+type uncertainErr struct{}
+
+func (uncertainErr) Error() string   { return "timeout" }
+func (uncertainErr) Uncertain() bool { return true }

@@ -86,3 +86,20 @@ func (e *APIError) MetricCode() string {
 
 // RetryDelay is myKaarma's Retry-After hint, for the pipeline's retries.
 func (e *APIError) RetryDelay() time.Duration { return e.RetryAfter }
+
+// Uncertain reports whether the draft may exist despite the error: no
+// complete answer came back (timeout, cancel, a broken connection) or the
+// server failed mid-way (5xx) or answered unreadably. A refused connection
+// or a 429 certainly created nothing.
+func (e *APIError) Uncertain() bool {
+	if e.Op != opCreateDraft || e.Retryable() {
+		return false
+	}
+	switch e.Kind {
+	case KindTimeout, KindCanceled, KindUnavailable, KindBadResponse:
+		return true
+	case KindNetwork:
+		return !isDialError(e.Err)
+	}
+	return false
+}

@@ -138,12 +138,29 @@ func (b *Bot) work() {
 
 func (b *Bot) process(q queued) {
 	defer func() { <-b.slots }()
-	defer func() {
-		if r := recover(); r != nil {
-			q.log.Error("submission panicked", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
-		}
-	}()
+	defer b.recovered(q.ctx, q.log, nil, &q.sub.Requester)
 	_, _ = b.pipeline.Process(q.ctx, q.sub)
+}
+
+// recovered is deferred around every handler: a panic costs one request,
+// is logged with its stack, acked if it was not, and the user (when known)
+// is told; the process keeps serving.
+func (b *Bot) recovered(ctx context.Context, log *slog.Logger, ack func(), who *appointment.Requester) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	log.Error("handler panicked", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+	if ack != nil {
+		ack()
+	}
+	if who != nil && who.UserID != "" && b.notifier != nil {
+		nctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), webTimeout)
+		defer cancel()
+		if err := b.notifier.Notify(nctx, *who, "Sorry, something went wrong on our side handling that. Please try again."); err != nil {
+			log.Error("could not tell the user about the failure", "err", err)
+		}
+	}
 }
 
 // reserve takes a queue slot, or reports that the bot is full or stopping.
@@ -328,17 +345,7 @@ func (e *envelope) ack(payload any) {
 // request, never the process.
 func (b *Bot) handle(ctx context.Context, env *envelope, ev socketmode.Event) {
 	var who appointment.Requester
-	defer func() {
-		if r := recover(); r != nil {
-			env.log.Error("handler panicked", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
-			env.ack(nil)
-			if who.UserID != "" {
-				nctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), webTimeout)
-				defer cancel()
-				_ = b.notifier.Notify(nctx, who, "Sorry, something went wrong on our side handling that. Please try again.")
-			}
-		}
-	}()
+	defer b.recovered(ctx, env.log, func() { env.ack(nil) }, &who)
 
 	switch ev.Type {
 	case socketmode.EventTypeSlashCommand:
