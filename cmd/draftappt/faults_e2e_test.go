@@ -85,11 +85,12 @@ func TestFaultMyKaarmaErrors(t *testing.T) {
 	tests := []struct {
 		name   string
 		fault  sandbox.Fault
-		drafts int
+		drafts int // at most
 		told   string
 	}{
 		{"500", sandbox.Fault{Status: 500, Body: `{"error":{"errorCode":"INTERNAL","errorDescription":"Unexpected error","errorUID":"u-500"}}`}, 0, "Unexpected error"},
 		{"HTMLBody", sandbox.Fault{Status: 200, ContentType: "text/html", Body: "<html>login</html>"}, 0, "scope"},
+		// myKaarma may finish the draft after the bot gave up: at most one.
 		{"Timeout", sandbox.Fault{Delay: 3 * time.Second}, 1, "may or may not"},
 	}
 	for _, tt := range tests {
@@ -102,7 +103,7 @@ func TestFaultMyKaarmaErrors(t *testing.T) {
 			require.NoError(t, err, "the user is told")
 			assert.Contains(t, m.Text, tt.told)
 			time.Sleep(3 * time.Second) // a delayed draft lands at the sandbox by now
-			assert.Len(t, h.mk.Drafts(), tt.drafts, "no retry after an ambiguous failure")
+			assert.LessOrEqual(t, len(h.mk.Drafts()), tt.drafts, "no retry after an ambiguous failure")
 			for _, m := range h.slack.Messages() {
 				assert.NotEqual(t, fakeslack.KindPost, m.Kind, "no link posted: %s", m.Text)
 			}
@@ -159,7 +160,8 @@ func TestFaultSameSubmissionTwiceConcurrently(t *testing.T) {
 
 func TestFaultBurstIsBoundedAndQueued(t *testing.T) {
 	h := startBot(t, map[string]string{"MAX_CONCURRENT_SUBMISSIONS": "2", "SUBMISSION_QUEUE": "2"})
-	h.mk.SetDelay(sandbox.EndpointDraft, 400*time.Millisecond)
+	// Drafts take long enough that none finishes during the burst.
+	h.mk.SetDelay(sandbox.EndpointDraft, 3*time.Second)
 	accepted, busy := 0, 0
 	for i := range 6 {
 		user := fmt.Sprintf("U0BURST%d", i)
@@ -174,7 +176,7 @@ func TestFaultBurstIsBoundedAndQueued(t *testing.T) {
 	}
 	assert.Equal(t, 4, accepted, "2 running + 2 queued")
 	assert.Equal(t, 2, busy, "the rest are asked to retry")
-	require.Eventually(t, func() bool { return len(h.mk.Drafts()) == 4 }, 10*time.Second, 20*time.Millisecond)
+	require.Eventually(t, func() bool { return len(h.mk.Drafts()) == 4 }, 20*time.Second, 20*time.Millisecond)
 }
 
 func TestFaultRateLimitPerUser(t *testing.T) {
