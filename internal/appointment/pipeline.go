@@ -198,12 +198,14 @@ func NewPipeline(c PipelineConfig) *Pipeline {
 		p.log = slog.New(slog.DiscardHandler)
 	}
 	if p.sleep == nil {
-		p.sleep = sleepCtx
+		p.sleep = Wait
 	}
 	return p
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
+// Wait sleeps for d or until ctx ends, whichever is first; the pipeline and
+// the Slack announcer wait between retries with it.
+func Wait(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

@@ -27,7 +27,6 @@ type Announcer struct {
 	// deadline bounds retries of one post after 429/5xx; then the caller
 	// reaches the user another way.
 	deadline time.Duration
-	sleep    func(context.Context, time.Duration) error
 }
 
 // DefaultPostDeadline is how long a post is retried after 429/5xx.
@@ -41,24 +40,7 @@ func NewAnnouncer(api *slack.Client, httpClient *http.Client, metrics *telemetry
 	if httpClient == nil {
 		httpClient = &http.Client{Timeout: webTimeout}
 	}
-	return &Announcer{api: api, http: httpClient, metrics: metrics, log: log, deadline: DefaultPostDeadline, sleep: sleepCtx}
-}
-
-// WithPostDeadline changes how long posts are retried (tests shorten it).
-func (a *Announcer) WithPostDeadline(d time.Duration) *Announcer {
-	a.deadline = d
-	return a
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return &Announcer{api: api, http: httpClient, metrics: metrics, log: log, deadline: DefaultPostDeadline}
 }
 
 // retryWait says whether a failed post may be sent again and after how
@@ -154,7 +136,7 @@ func (a *Announcer) post(ctx context.Context, channel, thread, text string, bloc
 			return "", fmt.Errorf("chat.postMessage: %w", err)
 		}
 		a.log.Warn("slack refused the post for now; retrying", "channel", channel, "wait", wait, "err", err)
-		if serr := a.sleep(ctx, wait); serr != nil {
+		if serr := appointment.Wait(ctx, wait); serr != nil {
 			return "", fmt.Errorf("chat.postMessage: %w", errors.Join(err, serr))
 		}
 		backoff = min(backoff*2, 30*time.Second)

@@ -45,9 +45,6 @@ type Options struct {
 	RateLimit  int
 	RateWindow time.Duration
 	Access     Access
-	// PostDeadline bounds retrying a Slack post after 429/5xx before the
-	// user is reached another way; default 2 minutes.
-	PostDeadline time.Duration
 }
 
 // NewAPI builds the Web API client both the bot and the announcer use.
