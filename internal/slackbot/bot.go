@@ -427,6 +427,7 @@ func (b *Bot) onMessageShortcut(ctx context.Context, env *envelope, cb slack.Int
 // words runs afterwards and updates the modal if exactly one matches.
 func (b *Bot) openForm(ctx context.Context, env *envelope, triggerID string, meta metadata, text string) {
 	log := env.log.With("user", meta.UserID, "channel", meta.ChannelID)
+	meta.Nonce = newNonce()
 	st, ok := b.stores.ForChannel(meta.ChannelID)
 	var content modalContent
 	var query string
@@ -621,7 +622,7 @@ func (b *Bot) onSubmit(ctx context.Context, env *envelope, cb slack.InteractionC
 		env.ack(submissionErrors(appointment.FieldErrors{appointment.FieldWhen: appointment.UserMessage(err)}, present))
 		return
 	}
-	sub.Key = submissionKey(cb.View.ID, cb.View.State)
+	sub.Key = submissionKey(cb.View.ID+"/"+meta.Nonce, cb.View.State)
 	if !b.limiter.allow(cb.User.ID, time.Now()) {
 		log.Warn("submission refused by the rate limit")
 		b.metrics.Submission("rate_limited")

@@ -1,6 +1,7 @@
 package slackbot
 
 import (
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -81,6 +82,13 @@ func (r *rateLimiter) gc(cut time.Time) {
 			delete(r.hits, u)
 		}
 	}
+}
+
+// newNonce returns 16 random hex characters.
+func newNonce() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // crypto/rand never fails on supported platforms
+	return hex.EncodeToString(b[:])
 }
 
 // submissionKey identifies a submission for de-duplication: the view and

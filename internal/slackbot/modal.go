@@ -22,6 +22,11 @@ type metadata struct {
 	ResponseURL string `json:"r,omitempty"`
 	Store       string `json:"s,omitempty"` // store name, once known
 	Text        string `json:"q,omitempty"` // command text to prefill from once the store is picked
+	// Nonce is fresh for every modal the bot opens. It makes submission
+	// keys unique per modal even where view ids repeat (across workspaces,
+	// test fakes, or years), while a double click on one modal still
+	// carries the same nonce and is caught as a duplicate.
+	Nonce string `json:"n,omitempty"`
 }
 
 // maxMetadata is Slack's limit on private_metadata.
