@@ -19,7 +19,9 @@ func TestSubmissionKey(t *testing.T) {
 	assert.Equal(t, a, submissionKey("V1/n1", st("tomorrow 9am")), "a double click is the same submission")
 	assert.NotEqual(t, a, submissionKey("V1/n1", st("tomorrow 10am")), "a corrected form is a new one")
 	assert.NotEqual(t, a, submissionKey("V1/n2", st("tomorrow 9am")), "another modal is a new one, even with the same view id")
-	assert.NotEqual(t, newNonce(), newNonce())
+	n1, n2 := newNonce(), newNonce()
+	assert.Len(t, n1, 16)
+	assert.NotEqual(t, n1, n2)
 }
 
 func TestRateLimiter(t *testing.T) {
