@@ -119,6 +119,12 @@ func TestE2ECustomerSearchFails(t *testing.T) {
 	require.Len(t, opts, 1)
 	assert.Contains(t, opts[0].Text.Text, "failed")
 	assert.Contains(t, h.logs.String(), "customer search failed")
+
+	// The next form offers the id field while the search is broken.
+	h.openForm(fakeslack.SlashCommand{UserID: "U0NEXT"})
+	v, err := h.slack.WaitView(h.ctx(), "U0NEXT")
+	require.NoError(t, err)
+	assert.Contains(t, string(v.Raw), `"action_id":"`+slackbot.ActionCustomer+`"`)
 }
 
 func TestE2ELookupsFailingDegradeToTextFields(t *testing.T) {
@@ -132,9 +138,10 @@ func TestE2ELookupsFailingDegradeToTextFields(t *testing.T) {
 	assert.Contains(t, raw, "service list isn't available")
 	assert.Contains(t, raw, `"action_id":"`+slackbot.ActionTransport+`"`)
 
-	h.pickCustomer("")
+	// The department's lookups fail, so the customer is an id field too.
+	assert.Contains(t, raw, `"action_id":"`+slackbot.ActionCustomer+`"`)
 	sub := h.submit("", fakeslack.Values{
-		slackbot.BlockCustomer: {slackbot.ActionCustomerSearch: fakeslack.Selected(sandbox.CustomerUUID)},
+		slackbot.BlockCustomer: {slackbot.ActionCustomer: fakeslack.Text(sandbox.CustomerUUID)},
 		slackbot.BlockVIN:      {slackbot.ActionVIN: fakeslack.Text(sandbox.SampleVIN)},
 		slackbot.BlockWhen:     {slackbot.ActionWhen: fakeslack.Text("tomorrow 9am")},
 		slackbot.BlockServices: {slackbot.ActionServices: fakeslack.Text("OIL")},

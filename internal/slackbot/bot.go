@@ -87,6 +87,7 @@ type Bot struct {
 	ready        atomic.Bool
 	previews     previewGate
 	vehicleCache vehicleCache
+	searchBroken searchHealth
 	limiter      *rateLimiter
 
 	// The submission queue: slots bound queued+running submissions, so a
@@ -237,30 +238,23 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 }
 
-// checkToken calls auth.test until Slack answers. A refused token is fatal
-// (retrying cannot help, and an orchestrator should alert); a network or
-// Slack outage is waited out with backoff, since the bot is merely not ready.
+// checkToken asks Slack whether the bot token is good. A refused token is
+// fatal (retrying cannot help, and an orchestrator should alert). Anything
+// else (Slack unreachable, the method unavailable) is only logged: Socket
+// Mode reconnects on its own, and the bot is merely not ready meanwhile.
 func (b *Bot) checkToken(ctx context.Context) error {
-	delay := time.Second
-	for {
-		actx, cancel := context.WithTimeout(ctx, webTimeout)
-		who, err := b.api.AuthTestContext(actx)
-		cancel()
-		if err == nil {
-			b.log.Info("slack bot token accepted", "team", who.Team, "bot_user", who.UserID)
-			return nil
-		}
-		if isAuthError(err) {
-			return fmt.Errorf("%w: auth.test: %s (check SLACK_BOT_TOKEN)", ErrFatalAuth, slackError(err))
-		}
-		b.log.Warn("slack is not reachable yet; retrying", "err", err, "retry_in", delay)
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(delay):
-		}
-		delay = min(delay*2, time.Minute)
+	actx, cancel := context.WithTimeout(ctx, webTimeout)
+	defer cancel()
+	who, err := b.api.AuthTestContext(actx)
+	switch {
+	case err == nil:
+		b.log.Info("slack bot token accepted", "team", who.Team, "bot_user", who.UserID)
+	case isAuthError(err):
+		return fmt.Errorf("%w: auth.test: %s (check SLACK_BOT_TOKEN)", ErrFatalAuth, slackError(err))
+	default:
+		b.log.Warn("could not check the bot token yet; going on", "err", err)
 	}
+	return nil
 }
 
 // Drain stops taking submissions and waits for queued and running ones to

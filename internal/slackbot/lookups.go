@@ -85,6 +85,49 @@ func (b *Bot) vehicles(ctx context.Context, deptUUID, customerUUID string) ([]my
 	return c.Vehicles, nil
 }
 
+// searchHealth remembers departments whose customer search failed (not just
+// slowly), so the next forms offer the id field instead of a search that
+// cannot answer.
+type searchHealth struct {
+	mu     sync.Mutex
+	broken map[string]time.Time
+}
+
+const searchRetryAfter = 5 * time.Minute
+
+func (h *searchHealth) mark(dept string, now time.Time) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.broken == nil || len(h.broken) > 1000 {
+		h.broken = map[string]time.Time{}
+	}
+	h.broken[dept] = now
+}
+
+func (h *searchHealth) ok(dept string, now time.Time) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	at, bad := h.broken[dept]
+	return !bad || now.Sub(at) > searchRetryAfter
+}
+
+// searchWorks decides whether Customer is a myKaarma search or an id field:
+// a search needs the store's department, and degrades to the id field while
+// the department's lookups are failing (its transport list or a recent
+// search). A customer already picked keeps the search, so the pick shows.
+func (b *Bot) searchWorks(st stores.Store, p picks) bool {
+	if st.DepartmentUUID == "" || b.customers == nil {
+		return false
+	}
+	if p.Customer != nil {
+		return true
+	}
+	if b.catalog != nil && b.catalog.TransportError(st.DepartmentUUID) != nil {
+		return false
+	}
+	return b.searchBroken.ok(st.DepartmentUUID, time.Now())
+}
+
 // customerOption shows a customer compactly: the name, then a phone or an
 // email to tell namesakes apart, within Slack's 75 characters.
 func customerOption(c mykaarma.Customer) option {
@@ -160,6 +203,9 @@ func (b *Bot) customerSuggestions(ctx context.Context, st stores.Store, query st
 	found, err := b.customers.SearchCustomers(ctx, st.DepartmentUUID, term, maxCustomerOptions)
 	if err != nil {
 		b.log.Warn("customer search failed", "store", st.Name, "err", err)
+		if ctx.Err() == nil && !errors.Is(err, context.DeadlineExceeded) {
+			b.searchBroken.mark(st.DepartmentUUID, time.Now())
+		}
 		text := "⚠️ myKaarma search failed; try again"
 		if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) {
 			text = "⏳ myKaarma is slow; keep typing to search again"
@@ -222,7 +268,7 @@ func (b *Bot) opCodes(st stores.Store) ([]mykaarma.Operation, bool) {
 // vehicles may be fetched, which callers do after acking.
 func (b *Bot) content(ctx context.Context, st stores.Store, f appointment.Form, p picks, now time.Time) modalContent {
 	c := modalContent{Form: f, Previews: previews(st.Domain(b.order), f, now)}
-	if st.DepartmentUUID != "" && b.customers != nil {
+	if b.searchWorks(st, p) {
 		c.CustomerSearch = true
 		c.Customer = p.Customer
 		if p.Customer != nil && p.Customer.Value != optionSearchFailed {
