@@ -346,9 +346,13 @@ func (b *Bot) storeChoices() []option {
 	return out
 }
 
-// resolveStore finds the store a modal is for: the one picked in it, the
-// one recorded in its metadata, or the channel's.
+// resolveStore finds the store a modal is for. A channel that belongs to a
+// store always drafts for that store, whatever a payload claims; only in a
+// channel of no store does the pick (or the metadata) decide.
 func (b *Bot) resolveStore(meta metadata, p picks) (stores.Store, bool) {
+	if st, ok := b.stores.ForChannel(meta.ChannelID); ok {
+		return st, true
+	}
 	for _, name := range []string{p.Store, meta.Store} {
 		if name != "" {
 			if st, ok := b.stores.ByName(name); ok {
@@ -356,7 +360,7 @@ func (b *Bot) resolveStore(meta metadata, p picks) (stores.Store, bool) {
 			}
 		}
 	}
-	return b.stores.ForChannel(meta.ChannelID)
+	return stores.Store{}, false
 }
 
 // suggestionsAck is the block_suggestion answer.
