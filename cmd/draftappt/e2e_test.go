@@ -49,7 +49,7 @@ func (b *syncBuffer) String() string {
 }
 
 type harness struct {
-	t        *testing.T
+	t        testing.TB
 	slack    *fakeslack.Server
 	mk       *sandbox.Server
 	logs     *syncBuffer
@@ -58,7 +58,7 @@ type harness struct {
 	done     chan int
 }
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -67,14 +67,14 @@ func freeAddr(t *testing.T) string {
 	return addr
 }
 
-func startBot(t *testing.T, env map[string]string) *harness {
+func startBot(t testing.TB, env map[string]string) *harness {
 	t.Helper()
 	return startBotWith(t, env, nil)
 }
 
 // startBotWith lets a test shape the sandbox before the bot starts (e.g. a
 // lookup that fails while the lists load).
-func startBotWith(t *testing.T, env map[string]string, setup func(*sandbox.Server)) *harness {
+func startBotWith(t testing.TB, env map[string]string, setup func(*sandbox.Server)) *harness {
 	t.Helper()
 	fs := fakeslack.New(fakeslack.WithPingInterval(500 * time.Millisecond))
 	t.Cleanup(fs.Close)
