@@ -40,4 +40,3 @@ func reportPercentiles(b *testing.B, lat []time.Duration) {
 	b.ReportMetric(float64(sorted[len(sorted)/2].Microseconds()), "p50-µs")
 	b.ReportMetric(float64(sorted[len(sorted)*99/100].Microseconds()), "p99-µs")
 }
-
