@@ -198,6 +198,7 @@ func resolve(sp spec, now time.Time, loc *time.Location, md mode) (Reading, *Err
 		return r, errf("%q with 12 is unclear: say '12pm' (noon) or 'midnight'.", sp.periodText)
 	}
 	var sMin, eMin, sec int
+	noTime := false
 	switch {
 	case sp.hasTime && sp.rng:
 		a, b := sp.a.withPeriod(sp.period), sp.b.withPeriod(sp.period)
@@ -215,6 +216,12 @@ func resolve(sp spec, now time.Time, loc *time.Location, md mode) (Reading, *Err
 	case sp.periodText != "" && (md != modeExpiry || sp.date.text != "tonight"):
 		return r, errf("%q isn't a clock time. Add a time, e.g. 'tomorrow 9am'.", sp.periodText)
 	case md == modeExpiry && sp.date.dk != dNone:
+		sMin, sec = 23*60+59, 59
+	case sp.date.dk != dNone && !sp.hasDur && sp.periodText == "":
+		// A day with no time: resolve the day (with the day's last second)
+		// first, so a day already gone ("yesterday", "last friday") is
+		// reported as past, naming it, rather than as merely missing a time.
+		noTime = true
 		sMin, sec = 23*60+59, 59
 	case sp.date.dk != dNone || sp.hasDur || sp.periodText != "":
 		what := sp.dateText()
@@ -301,6 +308,12 @@ func resolve(sp spec, now time.Time, loc *time.Location, md mode) (Reading, *Err
 	start, e := instant(day, sMin, sec, loc)
 	if e != nil {
 		return r, e
+	}
+	if noTime {
+		if !start.After(now) {
+			return Reading{}, errf("%s is in the past. Pick a day and time after now.", start.Format("Mon, Jan 2"))
+		}
+		return r, errf("%q has no time of day. Add a time, e.g. 'tomorrow 9am'.", sp.dateText())
 	}
 	r.Start = start
 	switch {
