@@ -105,6 +105,3 @@ func (s Status) Rank() int {
 	}
 	return 0
 }
-
-// Final reports whether nothing more will happen to a record.
-func (s Status) Final() bool { return s.Rank() == 4 }

@@ -58,36 +58,10 @@ func Validate(store Store, f Form, now time.Time) (Request, error) {
 		errs[FieldVIN] = "Enter the vehicle's VIN (or pick the vehicle)."
 	}
 
-	opts := store.dateOptions()
-	if strings.TrimSpace(f.When) == "" {
-		errs[FieldWhen] = "Say when, e.g. 'tomorrow 9am'."
-	} else if r, err := dates.Parse(f.When, now, opts); err != nil {
-		errs[FieldWhen] = dateMessage(err)
-	} else {
-		req.Start, req.End = r.Start, r.End
-	}
-	if strings.TrimSpace(f.End) != "" && !req.Start.IsZero() {
-		if r, err := dates.ParseEnd(f.End, req.Start, opts); err != nil {
-			errs[FieldEnd] = dateMessage(err)
-		} else {
-			req.End = r
-		}
-	}
-	if strings.TrimSpace(f.Expiry) != "" {
-		exp, err := dates.ParseExpiry(f.Expiry, now, opts)
-		switch {
-		case err != nil:
-			errs[FieldExpiry] = dateMessage(err)
-		case !req.Start.IsZero() && exp.After(req.Start):
-			errs[FieldExpiry] = fmt.Sprintf("The link would expire after the appointment (%s); pick an earlier time.",
-				dates.Preview(dates.Reading{Start: req.Start}))
-		default:
-			req.Expiry = exp
-		}
-	}
-	if !req.Start.IsZero() && !store.Hours.Contains(req.Start, req.End) {
-		req.Warnings = append(req.Warnings, fmt.Sprintf("%s is outside business hours (%s).",
-			dates.Preview(dates.Reading{Start: req.Start, End: req.End}), store.Hours))
+	t := ReadTimes(store, f, now, errs)
+	req.Start, req.End, req.Expiry = t.Start, t.End, t.Expiry
+	if t.OutsideHours {
+		req.Warnings = append(req.Warnings, t.HoursWarning(store))
 	}
 
 	req.Services = mergeServices(errs, f.Picked, parseServices(errs, f.Services))
@@ -114,6 +88,53 @@ func Validate(store Store, f Form, now time.Time) (Request, error) {
 		return Request{}, errs
 	}
 	return req, nil
+}
+
+// Times is how the form's date fields read. Validation and the modal's
+// live preview both use it, so the preview never disagrees with submitting.
+type Times struct {
+	Start, End, Expiry time.Time // zero when not given or not readable
+	OutsideHours       bool
+}
+
+// HoursWarning is the warning for a time outside the store's hours.
+func (t Times) HoursWarning(store Store) string {
+	return fmt.Sprintf("%s is outside business hours (%s).", dates.Preview(dates.Reading{Start: t.Start, End: t.End}), store.Hours)
+}
+
+// ReadTimes reads When, End and the link expiry, recording problems in errs
+// under their fields. End is read only once When is.
+func ReadTimes(store Store, f Form, now time.Time, errs FieldErrors) Times {
+	var t Times
+	opts := store.dateOptions()
+	if strings.TrimSpace(f.When) == "" {
+		errs[FieldWhen] = "Say when, e.g. 'tomorrow 9am'."
+	} else if r, err := dates.Parse(f.When, now, opts); err != nil {
+		errs[FieldWhen] = dateMessage(err)
+	} else {
+		t.Start, t.End = r.Start, r.End
+	}
+	if strings.TrimSpace(f.End) != "" && !t.Start.IsZero() {
+		if end, err := dates.ParseEnd(f.End, t.Start, opts); err != nil {
+			errs[FieldEnd] = dateMessage(err)
+		} else {
+			t.End = end
+		}
+	}
+	if strings.TrimSpace(f.Expiry) != "" {
+		exp, err := dates.ParseExpiry(f.Expiry, now, opts)
+		switch {
+		case err != nil:
+			errs[FieldExpiry] = dateMessage(err)
+		case !t.Start.IsZero() && exp.After(t.Start):
+			errs[FieldExpiry] = fmt.Sprintf("The link would expire after the appointment (%s); pick an earlier time.",
+				dates.Preview(dates.Reading{Start: t.Start}))
+		default:
+			t.Expiry = exp
+		}
+	}
+	t.OutsideHours = !t.Start.IsZero() && !store.Hours.Contains(t.Start, t.End)
+	return t
 }
 
 func dateMessage(err error) string {

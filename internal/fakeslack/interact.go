@@ -175,12 +175,7 @@ func (s *Server) viewPayloadLocked(typ, userID string, v *viewRec, state map[str
 func (s *Server) BlockAction(ctx context.Context, userID, blockID, actionID string, v Value, current Values) (Ack, error) {
 	userID = or(userID, DefaultUserID)
 	s.mu.Lock()
-	view := s.topLocked(userID)
-	if view == nil {
-		s.mu.Unlock()
-		return Ack{}, ErrNoView
-	}
-	b, e, err := findElement(viewBlocks(view), blockID, actionID)
+	view, b, e, err := s.topElementLocked(userID, blockID, actionID)
 	if err != nil {
 		s.mu.Unlock()
 		return Ack{}, err
@@ -227,18 +222,24 @@ func (s *Server) BlockAction(ctx context.Context, userID, blockID, actionID stri
 	return s.deliver(ctx, "interactive", payload)
 }
 
+// topElementLocked finds the user's top view and one of its elements, as
+// the user would see them; ErrNoView when no view is open.
+func (s *Server) topElementLocked(userID, blockID, actionID string) (*viewRec, obj, obj, error) {
+	view := s.topLocked(userID)
+	if view == nil {
+		return nil, nil, nil, ErrNoView
+	}
+	b, e, err := findElement(viewBlocks(view), blockID, actionID)
+	return view, b, e, err
+}
+
 // BlockSuggestion sends block_suggestion for an external_select of the user's top view
 // (the user typed query) and waits for the ack, whose options are remembered so that a
 // later Selected(value) carries the option's text.
 func (s *Server) BlockSuggestion(ctx context.Context, userID, blockID, actionID, query string) (Ack, error) {
 	userID = or(userID, DefaultUserID)
 	s.mu.Lock()
-	view := s.topLocked(userID)
-	if view == nil {
-		s.mu.Unlock()
-		return Ack{}, ErrNoView
-	}
-	_, e, err := findElement(viewBlocks(view), blockID, actionID)
+	view, _, e, err := s.topElementLocked(userID, blockID, actionID)
 	if err != nil {
 		s.mu.Unlock()
 		return Ack{}, err

@@ -24,13 +24,11 @@ type Announcer struct {
 	http    *http.Client
 	metrics *telemetry.Metrics
 	log     *slog.Logger
-	// deadline bounds retries of one post after 429/5xx; then the caller
-	// reaches the user another way.
-	deadline time.Duration
 }
 
-// DefaultPostDeadline is how long a post is retried after 429/5xx.
-const DefaultPostDeadline = 2 * time.Minute
+// postDeadline bounds retries of one post after 429/5xx; then the caller
+// reaches the user another way.
+const postDeadline = 2 * time.Minute
 
 var _ appointment.Announcer = (*Announcer)(nil)
 
@@ -40,7 +38,7 @@ func NewAnnouncer(api *slack.Client, httpClient *http.Client, metrics *telemetry
 	if httpClient == nil {
 		httpClient = &http.Client{Timeout: webTimeout}
 	}
-	return &Announcer{api: api, http: httpClient, metrics: metrics, log: log, deadline: DefaultPostDeadline}
+	return &Announcer{api: api, http: httpClient, metrics: metrics, log: log}
 }
 
 // retryWait says whether a failed post may be sent again and after how
@@ -132,7 +130,7 @@ func (a *Announcer) post(ctx context.Context, channel, thread, text string, bloc
 		}
 		a.metrics.SlackError("chat.postMessage", slackError(err))
 		wait, ok := retryWait(err, backoff)
-		if !ok || time.Since(start)+wait > a.deadline {
+		if !ok || time.Since(start)+wait > postDeadline {
 			return "", fmt.Errorf("chat.postMessage: %w", err)
 		}
 		a.log.Warn("slack refused the post for now; retrying", "channel", channel, "wait", wait, "err", err)

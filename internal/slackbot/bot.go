@@ -34,9 +34,6 @@ type Options struct {
 	BotToken string // xoxb-…
 	APIURL   string // ends with "/"
 	Debug    bool   // slack-go's own debug logging, bridged into slog
-	// PingInterval is how long the client waits for a server ping before it
-	// reconnects; zero keeps slack-go's 30 s.
-	PingInterval time.Duration
 	// MaxConcurrent submissions are sent to myKaarma at once; QueueSize more
 	// may wait. Beyond that users are asked to try again.
 	MaxConcurrent int
@@ -208,9 +205,6 @@ func (b *Bot) Run(ctx context.Context) error {
 	opts := []socketmode.Option{
 		socketmode.OptionDebug(b.opts.Debug),
 		socketmode.OptionLog(logBridge{log: b.log.With("component", "socketmode")}),
-	}
-	if b.opts.PingInterval > 0 {
-		opts = append(opts, socketmode.OptionPingInterval(b.opts.PingInterval))
 	}
 	sm := socketmode.New(b.api, opts...)
 

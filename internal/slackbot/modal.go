@@ -398,12 +398,6 @@ func readState(st *slack.ViewState) (appointment.Form, picks) {
 	return f, p
 }
 
-// formFromState reads only the form.
-func formFromState(st *slack.ViewState) appointment.Form {
-	f, _ := readState(st)
-	return f
-}
-
 // customerName is the name part of a customer option ("Jane Doe · 555…"):
 // the contact details help the advisor pick, but stay out of channel posts.
 func customerName(text string) string {

@@ -93,9 +93,12 @@ func TestFormFromState(t *testing.T) {
 		Services: "OIL", AdvisorUUID: "adv-1", TransportUUID: "tr-1", Note: "note", Expiry: "friday",
 		Comms: appointment.CommunicationPreference{EmailConfirmation: true, TextReminder: true},
 	}
-	assert.Equal(t, want, formFromState(st))
-	assert.Equal(t, appointment.Form{}, formFromState(nil))
-	assert.Equal(t, appointment.Form{}, formFromState(&slack.ViewState{}))
+	got, _ := readState(st)
+	assert.Equal(t, want, got)
+	empty, _ := readState(nil)
+	assert.Equal(t, appointment.Form{}, empty)
+	empty, _ = readState(&slack.ViewState{})
+	assert.Equal(t, appointment.Form{}, empty)
 }
 
 func TestSubmissionErrorsKeyedByInputBlock(t *testing.T) {

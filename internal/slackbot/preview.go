@@ -2,7 +2,6 @@ package slackbot
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"sync"
 	"time"
@@ -18,59 +17,41 @@ import (
 var previewActions = map[string]bool{ActionWhen: true, ActionEnd: true, ActionExpiry: true}
 
 // previews renders, for each date field that has text, how it is read, or
-// why it is not. It uses the same functions as validation, so the preview
-// never disagrees with what submitting does.
+// why it is not. It reads the fields with appointment.ReadTimes, as
+// validation does, so the preview never disagrees with submitting.
 func previews(store appointment.Store, f appointment.Form, now time.Time) map[string]string {
 	out := map[string]string{}
-	opts := dates.Options{Location: store.Location, Order: store.Order}
-	var start time.Time
+	errs := appointment.FieldErrors{}
+	t := appointment.ReadTimes(store, f, now, errs)
 	if strings.TrimSpace(f.When) != "" {
-		r, err := dates.Parse(f.When, now, opts)
-		if err != nil {
-			out[BlockWhen] = "⚠️ " + dateError(err)
+		if msg, bad := errs[appointment.FieldWhen]; bad {
+			out[BlockWhen] = "⚠️ " + msg
 		} else {
-			start = r.Start
-			if strings.TrimSpace(f.End) != "" {
-				if end, err := dates.ParseEnd(f.End, r.Start, opts); err == nil {
-					r.End = end
-				}
-			}
-			line := "📅 " + dates.Preview(r)
-			if !store.Hours.Contains(r.Start, r.End) {
+			line := "📅 " + dates.Preview(dates.Reading{Start: t.Start, End: t.End})
+			if t.OutsideHours {
 				line += " · ⚠️ outside business hours (" + store.Hours.String() + ")"
 			}
 			out[BlockWhen] = line
 		}
 	}
 	if strings.TrimSpace(f.End) != "" {
-		if start.IsZero() {
+		switch msg, bad := errs[appointment.FieldEnd]; {
+		case t.Start.IsZero():
 			out[BlockEnd] = "Fill in When first."
-		} else if end, err := dates.ParseEnd(f.End, start, opts); err != nil {
-			out[BlockEnd] = "⚠️ " + dateError(err)
-		} else {
-			out[BlockEnd] = "Ends " + dates.Preview(dates.Reading{Start: end})
+		case bad:
+			out[BlockEnd] = "⚠️ " + msg
+		default:
+			out[BlockEnd] = "Ends " + dates.Preview(dates.Reading{Start: t.End})
 		}
 	}
 	if strings.TrimSpace(f.Expiry) != "" {
-		exp, err := dates.ParseExpiry(f.Expiry, now, opts)
-		switch {
-		case err != nil:
-			out[BlockExpiry] = "⚠️ " + dateError(err)
-		case !start.IsZero() && exp.After(start):
-			out[BlockExpiry] = "⚠️ " + dates.Preview(dates.Reading{Start: exp}) + " is after the appointment."
-		default:
-			out[BlockExpiry] = "Link expires " + dates.Preview(dates.Reading{Start: exp})
+		if msg, bad := errs[appointment.FieldExpiry]; bad {
+			out[BlockExpiry] = "⚠️ " + msg
+		} else {
+			out[BlockExpiry] = "Link expires " + dates.Preview(dates.Reading{Start: t.Expiry})
 		}
 	}
 	return out
-}
-
-func dateError(err error) string {
-	var de *dates.Error
-	if errors.As(err, &de) {
-		return de.Message
-	}
-	return "That could not be read as a date."
 }
 
 // previewGate drops stale preview updates: during fast typing Slack may
